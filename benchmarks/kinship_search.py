@@ -1,0 +1,144 @@
+"""Kinship search speed: one query against a million reference profiles.
+
+Prints a table and a final JSON line. Figures, all per query, top-10:
+
+* ``floor_ms``: one read of the genotype arrays (``.max()`` over a uint64 view): the
+  memory-bandwidth floor of any search;
+* ``numpy_ms``: a plain NumPy gather-and-sum over per-locus tables (the baseline);
+* ``duo_ms``: Homeward's duo search (child vs N references), end to end;
+* ``trio_ms``: child vs N couples (both alleged parents), end to end;
+* ``per_pair_ms_per_1m``: the per-pair Python function on 10,000 pairs, scaled to 1M;
+* ``duo_10m_ms``: duo search over 10 million profiles held in memory.
+
+Usage: ``python benchmarks/kinship_search.py [--n 1000000] [--loci 20] [--no-10m]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from homeward.kinship import simulate
+from homeward.kinship.frequencies import load_packaged_table
+from homeward.kinship.loci import CODIS_20
+from homeward.kinship.lr import kinship_lr
+from homeward.kinship.model import KinshipModel, build_locus_models
+from homeward.kinship.search import CoupleIndex, ProfileIndex
+
+
+def best_ms(function, repeat: int = 7) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000.0)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--loci", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-10m", action="store_true", help="skip the 10M-profile run")
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(args.seed)
+    table = load_packaged_table()
+    model = KinshipModel()
+    loci = list(CODIS_20[: args.loci])
+    models = list(build_locus_models(table, model, loci).values())
+    child, father, mother = simulate.related("trio", models, 1, rng, mutate=False)
+    people = simulate.founders(models, args.n, rng)
+    people[:, :, 12345] = father[:, :, 0]
+    codes = simulate.genotype_codes(people)
+    ids = [f"R{i}" for i in range(args.n)]
+    index = ProfileIndex.from_codes(codes, ids, table, loci, model)
+    query = simulate.to_profiles(child, models, ["query"])[0]
+
+    view = codes.view(np.uint64)
+    floor_ms = best_ms(lambda: view.max())
+
+    query_codes = index.encode(query)
+    rows = [index.pair_table(index_rel, i)[0][query_codes[i]].astype(np.float32)
+            for i, index_rel in enumerate([__import__("homeward.kinship.relationships",
+                                           fromlist=["PRESETS"]).PRESETS["parent-child"]]
+                                          * len(loci))]
+
+    def numpy_search():
+        total = np.zeros(args.n, dtype=np.float32)
+        for i, row in enumerate(rows):
+            total += np.maximum(row, -1e30)[codes[i]]
+        return np.argpartition(total, -10)[-10:]
+
+    numpy_ms = best_ms(numpy_search, 5)
+    index.search(query, "parent-child", k=10)  # compile and build tables
+    duo_ms = best_ms(lambda: index.search(query, "parent-child", k=10))
+    top = index.search(query, "parent-child", k=10).hits[0]
+
+    mothers = simulate.founders(models, args.n, rng)
+    mothers[:, :, 777] = mother[:, :, 0]
+    fathers = people.copy()
+    fathers[:, :, 777] = father[:, :, 0]
+    couples = CoupleIndex.from_codes(index, simulate.genotype_codes(fathers),
+                                     simulate.genotype_codes(mothers),
+                                     [(f"R{i}", f"W{i}") for i in range(args.n)])
+    couples.search(query, k=10)
+    trio_ms = best_ms(lambda: couples.search(query, k=10))
+    top_couple = couples.search(query, k=10).hits[0]
+    del fathers, mothers, couples
+
+    sample = simulate.to_profiles(people[:, :, :10_000], models,
+                                  [f"R{i}" for i in range(10_000)])
+    start = time.perf_counter()
+    for reference in sample:
+        kinship_lr((query, reference), "parent-child", table, model=model)
+    per_pair_ms = (time.perf_counter() - start) * 1000.0 * args.n / 10_000
+
+    duo_10m_ms = None
+    if not args.no_10m:
+        del people, index
+        big_codes = np.empty((len(loci), 10 * args.n), dtype=np.uint16)
+        for part in range(10):
+            chunk = simulate.founders(models, args.n, rng)
+            big_codes[:, part * args.n:(part + 1) * args.n] = simulate.genotype_codes(chunk)
+        big = ProfileIndex.from_codes(big_codes, [f"B{i}" for i in range(10 * args.n)],
+                                      table, loci, model)
+        big.search(query, "parent-child", k=10)
+        duo_10m_ms = best_ms(lambda: big.search(query, "parent-child", k=10), 3)
+
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures = {
+        "n_profiles": args.n, "loci": len(loci),
+        "bytes_per_allele": codes.itemsize / 2,
+        "floor_ms": round(floor_ms, 3), "numpy_ms": round(numpy_ms, 3),
+        "duo_ms": round(duo_ms, 3), "trio_ms": round(trio_ms, 3),
+        "per_pair_ms_per_1m": round(per_pair_ms, 1),
+        "duo_10m_ms": None if duo_10m_ms is None else round(duo_10m_ms, 3),
+        "duo_vs_floor": round(duo_ms / floor_ms, 2), "trio_vs_duo": round(trio_ms / duo_ms, 2),
+        "true_parent_found": top.sample_id == "R12345",
+        "true_couple_found": top_couple.sample_id == "R777",
+        "max_rss_mb": round(rss_mb),
+    }
+    out = Table(title=f"Kinship search, {args.n:,} profiles x {len(loci)} loci, top-10")
+    out.add_column("measure")
+    out.add_column("ms per query", justify="right")
+    out.add_row("memory floor (one read of the codes)", f"{floor_ms:.2f}")
+    out.add_row("NumPy gather-and-sum (baseline)", f"{numpy_ms:.2f}")
+    out.add_row("Homeward duo search", f"{duo_ms:.2f}")
+    out.add_row("Homeward child vs couples (trio)", f"{trio_ms:.2f}")
+    out.add_row("per-pair Python loop, scaled to N", f"{per_pair_ms:,.0f}")
+    if duo_10m_ms is not None:
+        out.add_row("duo search, 10M profiles", f"{duo_10m_ms:.2f}")
+    Console().print(out)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""Readers for the profile files labs produce.
+
+Three layouts are detected from the header row:
+
+* **long**: ``sample,locus,allele1,allele2`` (one row per sample and locus; an empty
+  ``allele2`` is a homozygote);
+* **wide**: one row per sample, the first column the sample id and one column per locus,
+  alleles written ``12/14``, ``12,14`` or ``12``;
+* **GeneMapper**: the tab- or comma-separated export of Applied Biosystems GeneMapper ID-X,
+  ``Sample Name, Marker, Allele 1, Allele 2, ...`` (extra columns such as ``Height 1``
+  are ignored).
+
+Every error names the file, the row (the header is row 1), the sample and the locus.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from homeward.kinship.errors import (
+    DuplicateRecordError,
+    InputError,
+    MalformedFileError,
+)
+from homeward.kinship.loci import canonical_locus
+from homeward.kinship.profiles import Genotype, Profile, ProfileSet, make_genotype, \
+    parse_genotype_cell
+
+_SAMPLE_HEADERS = {"sample", "sampleid", "samplename", "specimen", "specimenid", "id"}
+
+
+def _norm_header(name: str) -> str:
+    return re.sub(r"[\s_\-]", "", name).lower()
+
+
+def read_text(path: str | Path) -> str:
+    """Read a text file as UTF-8 (with or without BOM), falling back to GB18030.
+
+    :raises MalformedFileError: for an empty or binary file.
+    """
+    data = Path(path).read_bytes()
+    if not data.strip():
+        raise MalformedFileError("the file is empty", source=str(path))
+    if b"\x00" in data[:4096]:
+        raise MalformedFileError("the file is binary, not a text (CSV) file", source=str(path))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise MalformedFileError("the file is neither UTF-8 nor GB18030 text", source=str(path))
+
+
+def _rows(text: str) -> list[list[str]]:
+    first_line = text.splitlines()[0] if text else ""
+    delimiter = "\t" if "\t" in first_line else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return [[cell.strip() for cell in row] for row in rows]
+
+
+def detect_format(header: list[str]) -> str:
+    """Return ``"long"``, ``"genemapper"`` or ``"wide"`` for a header row."""
+    names = [_norm_header(h) for h in header]
+    if "marker" in names and "allele1" in names:
+        return "genemapper"
+    if "locus" in names and "allele1" in names:
+        return "long"
+    if names and names[0] in _SAMPLE_HEADERS and len(names) > 1:
+        return "wide"
+    raise MalformedFileError(
+        "unrecognised header: expected 'sample,locus,allele1,allele2' (long), "
+        "'Sample Name,Marker,Allele 1,Allele 2' (GeneMapper) or 'sample,<locus>,<locus>...' "
+        f"(wide); found {','.join(header[:6])!r}",
+        row=1,
+    )
+
+
+def read_profiles(path: str | Path) -> ProfileSet:
+    """Read a profile file in any supported layout.
+
+    :raises InputError: (a subclass of it) naming file, row, sample and locus.
+    """
+    source = str(path)
+    text = read_text(path)
+    return parse_profiles(text, source=source)
+
+
+def parse_profiles(text: str, *, source: str = "<text>") -> ProfileSet:
+    """Parse profile text (see module docstring for the layouts)."""
+    rows = [row for row in _rows(text)]
+    if not rows or not any(rows[0]):
+        raise MalformedFileError("the file has no header row", source=source)
+    try:
+        layout = detect_format(rows[0])
+        if layout == "wide":
+            return _parse_wide(rows)
+        return _parse_long(rows, genemapper=layout == "genemapper")
+    except InputError as error:
+        raise error.located(source=source) from None
+
+
+def _parse_wide(rows: list[list[str]]) -> ProfileSet:
+    header = rows[0]
+    loci: list[str] = []
+    for name in header[1:]:
+        try:
+            loci.append(canonical_locus(name))
+        except InputError as error:
+            raise error.located(row=1) from None
+    profiles = ProfileSet()
+    for row_number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        if len(row) > len(header):
+            raise MalformedFileError(
+                f"{len(row)} cells but the header has {len(header)} columns", row=row_number
+            )
+        sample_id = row[0]
+        if not sample_id:
+            raise MalformedFileError("empty sample id", row=row_number)
+        genotypes: dict[str, Genotype] = {}
+        for locus, cell in zip(loci, row[1:], strict=False):
+            try:
+                genotype = parse_genotype_cell(cell, locus)
+            except InputError as error:
+                raise error.located(row=row_number, sample=sample_id) from None
+            if genotype is not None:
+                genotypes[locus] = genotype
+        try:
+            profiles.add(Profile(sample_id, genotypes))
+        except DuplicateRecordError as error:
+            raise error.located(row=row_number) from None
+    return profiles
+
+
+def _column(names: list[str], *candidates: str) -> int | None:
+    for candidate in candidates:
+        if candidate in names:
+            return names.index(candidate)
+    return None
+
+
+def _parse_long(rows: list[list[str]], *, genemapper: bool) -> ProfileSet:
+    names = [_norm_header(h) for h in rows[0]]
+    sample_col = _column(names, "samplename", "sample", "sampleid", "specimen", "specimenid")
+    locus_col = _column(names, "marker", "locus")
+    if sample_col is None or locus_col is None:
+        raise MalformedFileError("header lacks a sample or a locus/marker column", row=1)
+    allele_cols = [i for i, n in enumerate(names) if re.fullmatch(r"allele\d+", n)]
+    allele_cols.sort(key=lambda i: int(names[i][6:]))
+    by_sample: dict[str, dict[str, Genotype]] = {}
+    seen_rows: dict[tuple[str, str], int] = {}
+    for row_number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        if len(row) <= max(locus_col, sample_col):
+            raise MalformedFileError(
+                f"row has {len(row)} cells, too few for the header", row=row_number
+            )
+        sample_id, raw_locus = row[sample_col], row[locus_col]
+        if not sample_id:
+            raise MalformedFileError("empty sample id", row=row_number)
+        try:
+            locus = canonical_locus(raw_locus)
+            alleles = [row[i] for i in allele_cols if i < len(row)]
+            genotype = make_genotype(alleles, locus)
+        except InputError as error:
+            raise error.located(row=row_number, sample=sample_id) from None
+        key = (sample_id, locus)
+        if key in seen_rows:
+            raise DuplicateRecordError(
+                f"sample and locus already given on row {seen_rows[key]}",
+                row=row_number, sample=sample_id, locus=locus,
+            )
+        seen_rows[key] = row_number
+        genotypes = by_sample.setdefault(sample_id, {})
+        if genotype is not None:
+            genotypes[locus] = genotype
+    return ProfileSet(Profile(s, g) for s, g in by_sample.items())
+
+
+def write_long_csv(profiles: Iterable[Profile]) -> str:
+    """Write profiles in the long layout (the format ``homeward kinship lr`` reads)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["sample", "locus", "allele1", "allele2"])
+    for profile in profiles:
+        for locus, (a, b) in profile.genotypes.items():
+            writer.writerow([profile.sample_id, locus, a, b])
+    return out.getvalue()

@@ -1,0 +1,417 @@
+"""Database search: one profile against millions, by kinship.
+
+A :class:`ProfileIndex` keeps reference profiles as locus-major genotype codes (uint16,
+``codes[locus, person]``, 0 = untyped: 2 bytes per locus, i.e. 1 byte per allele). For
+each relationship and locus it precomputes the table of log10 LR over every pair of
+genotypes; a query then picks its row of each table and the compiled kernel sums look-ups
+(see :mod:`homeward.kinship.kernels`). Couples are scored through genotype *classes*:
+parent genotypes with the same signature for the child's alleles (see
+:mod:`homeward.kinship.likelihood`) share a row of a small class-pair table.
+
+The reported figures of every hit (log10 LR, loci compared, exclusions) are recomputed in
+float64 from the same formulas as :func:`homeward.kinship.lr.kinship_lr`, which the tests
+check hit by hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from homeward.kinship import kernels
+from homeward.kinship.errors import ModelError, UnknownSampleError
+from homeward.kinship.frequencies import FrequencyTable
+from homeward.kinship.likelihood import parent_signature, relationship_lr
+from homeward.kinship.loci import is_amelogenin
+from homeward.kinship.lr import LikelihoodRatio, kinship_lr
+from homeward.kinship.model import KinshipModel, LocusModel, all_genotypes, genotype_index
+from homeward.kinship.profiles import Profile, allele_sort_key
+from homeward.kinship.relationships import Relationship, parse_relationship
+
+EXCLUDED_LOG10 = -1.0e30  # finite stand-in for log10(0) inside fastmath kernels
+EMPTY_SCORE = -3.0e38
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One candidate: the reference (or couple), its combined log10 LR and counts."""
+
+    rank: int
+    sample_id: str
+    log10_lr: float
+    loci_compared: int
+    exclusions: int
+    partner_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query_id: str
+    relationship: str
+    database_size: int
+    hits: list[SearchHit]
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def _log10(values: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        out = np.log10(values)
+    return np.where(values > 0, out, -np.inf)
+
+
+class ProfileIndex:
+    """Reference profiles encoded for search, with their frequency model.
+
+    :param loci: the loci to index (default: every locus of ``frequencies`` typed in
+        at least one profile). Amelogenin is never indexed.
+    """
+
+    def __init__(self, frequencies: FrequencyTable, loci: Sequence[str],
+                 model: KinshipModel | None = None) -> None:
+        self.model = model or KinshipModel()
+        self.loci = [locus for locus in loci if locus in frequencies and
+                     not is_amelogenin(locus)]
+        if not self.loci:
+            raise ModelError("no locus of the profiles is in the frequency table")
+        self.frequencies = frequencies
+        self.locus_models = [LocusModel.build(frequencies[locus], self.model)
+                             for locus in self.loci]
+        self.codes = np.zeros((len(self.loci), 0), dtype=np.uint16)
+        self.sample_ids: list[str] = []
+        self._positions: dict[str, int] = {}
+        self._pair_tables: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+
+    # --- building ---------------------------------------------------------------------
+
+    @classmethod
+    def from_profiles(cls, profiles: Iterable[Profile], frequencies: FrequencyTable, *,
+                      model: KinshipModel | None = None,
+                      loci: Sequence[str] | None = None) -> ProfileIndex:
+        profiles = list(profiles)
+        if loci is None:
+            seen: dict[str, None] = {}
+            for profile in profiles:
+                for locus in profile.str_loci:
+                    seen.setdefault(locus, None)
+            loci = list(seen)
+        observed: dict[str, set[str]] = {locus: set() for locus in loci}
+        for profile in profiles:
+            for locus in loci:
+                observed[locus].update(profile.genotypes.get(locus, ()))
+        index = cls(frequencies.with_alleles(observed), loci, model)
+        index.add_profiles(profiles)
+        return index
+
+    @classmethod
+    def from_codes(cls, codes: np.ndarray, sample_ids: Sequence[str],
+                   frequencies: FrequencyTable, loci: Sequence[str],
+                   model: KinshipModel | None = None) -> ProfileIndex:
+        """Wrap already-encoded genotype codes (e.g. simulated) without copying them."""
+        index = cls(frequencies, loci, model)
+        if codes.shape != (len(index.loci), len(sample_ids)):
+            raise ModelError(f"codes have shape {codes.shape}, expected "
+                             f"({len(index.loci)}, {len(sample_ids)})")
+        index.codes = np.ascontiguousarray(codes, dtype=np.uint16)
+        index.sample_ids = list(sample_ids)
+        index._positions = {s: i for i, s in enumerate(index.sample_ids)}
+        return index
+
+    def __len__(self) -> int:
+        return len(self.sample_ids)
+
+    def add_profiles(self, profiles: Sequence[Profile]) -> None:
+        """Append profiles (their unseen alleles extend the model)."""
+        new = np.zeros((len(self.loci), len(profiles)), dtype=np.uint16)
+        for column, profile in enumerate(profiles):
+            if profile.sample_id in self._positions:
+                raise ModelError(f"sample {profile.sample_id!r} is already in the index")
+            new[:, column] = self.encode(profile)
+            self._positions[profile.sample_id] = len(self.sample_ids)
+            self.sample_ids.append(profile.sample_id)
+        self.codes = np.ascontiguousarray(np.concatenate([self.codes, new], axis=1))
+
+    def encode(self, profile: Profile) -> np.ndarray:
+        """Genotype codes of one profile at the index's loci, extending unseen alleles."""
+        out = np.zeros(len(self.loci), dtype=np.uint16)
+        for i, locus in enumerate(self.loci):
+            genotype = profile.genotypes.get(locus)
+            if genotype is None:
+                continue
+            model = self.locus_models[i]
+            if any(a not in model.codes for a in genotype):
+                model = self._extend(i, genotype)
+            a, b = model.encode(genotype)
+            code = int(genotype_index(a, b)) + 1
+            if code > np.iinfo(np.uint16).max:
+                raise ModelError(f"locus {locus} has too many alleles to encode")
+            out[i] = code
+        return out
+
+    def _extend(self, i: int, alleles: Iterable[str]) -> LocusModel:
+        locus = self.loci[i]
+        extended = self.frequencies[locus].with_alleles(alleles)
+        self.frequencies = self.frequencies.with_alleles({locus: extended.alleles})
+        self.locus_models[i] = LocusModel.build(self.frequencies[locus], self.model)
+        for key in [key for key in self._pair_tables if key[1] == i]:
+            del self._pair_tables[key]
+        return self.locus_models[i]
+
+    def profile(self, sample_id: str) -> Profile:
+        """Decode a stored profile back to allele labels."""
+        if sample_id not in self._positions:
+            raise UnknownSampleError(f"sample {sample_id!r} is not in the index")
+        column = self.codes[:, self._positions[sample_id]]
+        genotypes = {}
+        for i, code in enumerate(column):
+            if code == 0:
+                continue
+            a, b = _decode(int(code) - 1)
+            labels = self.locus_models[i].alleles
+            pair = sorted((labels[a], labels[b]), key=allele_sort_key)
+            genotypes[self.loci[i]] = (pair[0], pair[1])
+        return Profile(sample_id, genotypes)
+
+    def position(self, sample_id: str) -> int:
+        return self._positions[sample_id]
+
+    # --- tables -----------------------------------------------------------------------
+
+    def pair_table(self, relationship: Relationship, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(log10 LR, excluded) over (person1 code, person2 code) at locus ``i``."""
+        key = (relationship.name, i)
+        if key not in self._pair_tables:
+            model = self.locus_models[i]
+            a, b = all_genotypes(model.n_alleles)
+            size = len(a) + 1
+            with np.errstate(invalid="ignore"):
+                lr, excluded = relationship_lr(model, relationship, (a[:, None], b[:, None]),
+                                               (a[None, :], b[None, :]))
+            log10 = np.zeros((size, size))
+            log10[1:, 1:] = _log10(lr)
+            flags = np.zeros((size, size), dtype=bool)
+            flags[1:, 1:] = excluded
+            self._pair_tables[key] = (log10, flags)
+        return self._pair_tables[key]
+
+    # --- searches ---------------------------------------------------------------------
+
+    def search(self, query: Profile, relationship: str | Relationship = "parent-child", *,
+               k: int = 10, query_role: str = "child",
+               exclude: Iterable[str] = ()) -> SearchResult:
+        """Top-k references by LR of ``relationship`` with the query.
+
+        :param query_role: ``"child"`` (the query is person1, e.g. a rescued child searched
+            against parents) or ``"relative"`` (the query is person2, e.g. a parent's
+            profile searched against children).
+        """
+        relationship = parse_relationship(relationship)
+        if relationship.kind not in ("duo", "pairwise"):
+            raise ModelError("use search_trio or search_couples for three-person hypotheses")
+        query_codes = self.encode(query)
+        rows, excl_rows = [], []
+        for i in range(len(self.loci)):
+            log10, flags = self.pair_table(relationship, i)
+            if query_role == "child":
+                rows.append(log10[query_codes[i]])
+                excl_rows.append(flags[query_codes[i]])
+            else:
+                rows.append(log10[:, query_codes[i]])
+                excl_rows.append(flags[:, query_codes[i]])
+        hits = self._run_single(rows, excl_rows, query_codes, k, exclude)
+        return SearchResult(query.sample_id, relationship.name, len(self), hits,
+                            self._params(relationship))
+
+    def search_trio(self, child: Profile, known_parent: Profile, *, k: int = 10,
+                    exclude: Iterable[str] = ()) -> SearchResult:
+        """Alleged parents for a child whose other parent is known and typed."""
+        relationship = parse_relationship("trio")
+        child_codes, known_codes = self.encode(child), self.encode(known_parent)
+        rows, excl_rows = [], []
+        for i, model in enumerate(self.locus_models):
+            a, b = all_genotypes(model.n_alleles)
+            size = len(a) + 1
+            row, flags = np.zeros(size), np.zeros(size, dtype=bool)
+            if child_codes[i]:
+                c1, c2 = _decode(int(child_codes[i]) - 1)
+                third = _decode(int(known_codes[i]) - 1) if known_codes[i] else None
+                with np.errstate(invalid="ignore"):
+                    lr, excluded = relationship_lr(model, relationship, (c1, c2), (a, b),
+                                                   third)
+                row[1:] = np.where(np.isnan(lr), 0.0, _log10(np.nan_to_num(lr)))
+                flags[1:] = excluded & ~np.isnan(lr)
+            rows.append(row)
+            excl_rows.append(flags)
+        hits = self._run_single(rows, excl_rows, child_codes, k,
+                                [*exclude, known_parent.sample_id])
+        return SearchResult(child.sample_id, "trio", len(self), hits, self._params(relationship))
+
+    def _run_single(self, rows, excl_rows, query_codes, k, exclude) -> list[SearchHit]:
+        width = max(len(r) for r in rows)
+        tables = np.zeros((len(rows), width), dtype=np.float32)
+        for i, row in enumerate(rows):
+            tables[i, : len(row)] = np.maximum(row, EXCLUDED_LOG10)
+        excluded_ids = {self._positions[s] for s in exclude if s in self._positions}
+        scores, ids = kernels.top_k_single(self.codes, tables, k + len(excluded_ids))
+        _, ids = kernels.merge_top_k(scores, ids, k + len(excluded_ids))
+        ids = [int(i) for i in ids if int(i) not in excluded_ids][:k]
+        hits = []
+        for rank, person in enumerate(ids, start=1):
+            codes = self.codes[:, person]
+            compared = (codes > 0) & (query_codes > 0)
+            log10 = sum(float(rows[i][codes[i]]) for i in range(len(rows)) if compared[i])
+            exclusions = sum(bool(excl_rows[i][codes[i]]) for i in range(len(rows))
+                             if compared[i])
+            hits.append(SearchHit(rank, self.sample_ids[person], log10, int(compared.sum()),
+                                  exclusions))
+        hits.sort(key=lambda h: (-h.log10_lr, h.rank))
+        return [SearchHit(r, h.sample_id, h.log10_lr, h.loci_compared, h.exclusions)
+                for r, h in enumerate(hits, start=1)]
+
+    def explain(self, hit: SearchHit, query: Profile, relationship: str | Relationship,
+                known_parent: Profile | None = None, query_role: str = "child",
+                prior: float = 0.5) -> LikelihoodRatio:
+        """The full per-locus report of a hit, from :func:`kinship_lr`."""
+        reference = self.profile(hit.sample_id)
+        relationship = parse_relationship(relationship)
+        if relationship.kind == "couple":
+            persons = (query, reference, self.profile(hit.partner_id or ""))
+        elif relationship.kind == "trio":
+            persons = (query, reference, known_parent)
+        else:
+            persons = (query, reference) if query_role == "child" else (reference, query)
+        return kinship_lr(persons, relationship, self.frequencies, model=self.model,
+                          prior=prior)
+
+    def _params(self, relationship: Relationship) -> dict[str, object]:
+        return {**self.model.describe(), "frequency_table": self.frequencies.name,
+                "loci": list(self.loci), "hypothesis": relationship.describe()}
+
+
+class CoupleIndex:
+    """Couples (two reference profiles registered together) for child-vs-couple search."""
+
+    def __init__(self, index: ProfileIndex, couples: Sequence[tuple[str, str]]) -> None:
+        self.index = index
+        self.couples = list(couples)
+        first = np.array([index.position(a) for a, _ in couples], dtype=np.int64)
+        second = np.array([index.position(b) for _, b in couples], dtype=np.int64)
+        self.codes_a = np.ascontiguousarray(index.codes[:, first])
+        self.codes_b = np.ascontiguousarray(index.codes[:, second])
+
+    @classmethod
+    def from_codes(cls, index: ProfileIndex, codes_a: np.ndarray, codes_b: np.ndarray,
+                   couples: Sequence[tuple[str, str]]) -> CoupleIndex:
+        self = cls.__new__(cls)
+        self.index, self.couples = index, list(couples)
+        self.codes_a = np.ascontiguousarray(codes_a, dtype=np.uint16)
+        self.codes_b = np.ascontiguousarray(codes_b, dtype=np.uint16)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.couples)
+
+    def search(self, child: Profile, *, k: int = 10) -> SearchResult:
+        """Top-k couples by the couple LR (both parents vs child unrelated to both)."""
+        index = self.index
+        relationship = parse_relationship("couple")
+        child_codes = index.encode(child)
+        maps, tables, exact = [], [], []
+        for i, model in enumerate(index.locus_models):
+            class_map, table = _couple_classes(model, int(child_codes[i]))
+            maps.append(class_map)
+            tables.append(table)
+            exact.append(table)
+        n_loci = len(index.loci)
+        gmax = max(len(m) for m in maps)
+        kmax = max(t.shape[0] for t in tables)
+        class_maps = np.zeros((n_loci, gmax), dtype=np.int32)
+        table_array = np.zeros((n_loci, kmax, kmax), dtype=np.float32)
+        for i in range(n_loci):
+            class_maps[i, : len(maps[i])] = maps[i]
+            size = tables[i].shape[0]
+            table_array[i, :size, :size] = np.maximum(tables[i], EXCLUDED_LOG10)
+        scores, ids = kernels.top_k_pairs(self.codes_a, self.codes_b, class_maps,
+                                          table_array, k)
+        _, ids = kernels.merge_top_k(scores, ids, k)
+        hits = []
+        for person in (int(i) for i in ids):
+            a, b = self.codes_a[:, person], self.codes_b[:, person]
+            log10 = 0.0
+            compared = exclusions = 0
+            for i in range(n_loci):
+                if child_codes[i] == 0 or (a[i] == 0 and b[i] == 0):
+                    continue
+                value = float(exact[i][maps[i][a[i]], maps[i][b[i]]])
+                log10 += value
+                compared += 1
+                exclusions += _couple_excluded(index.locus_models[i], int(child_codes[i]),
+                                               int(a[i]), int(b[i]))
+            first, second = self.couples[person]
+            hits.append(SearchHit(0, first, log10, compared, exclusions, second))
+        hits.sort(key=lambda h: -h.log10_lr)
+        hits = [SearchHit(r, h.sample_id, h.log10_lr, h.loci_compared, h.exclusions,
+                          h.partner_id) for r, h in enumerate(hits, start=1)]
+        return SearchResult(child.sample_id, "couple", len(self), hits,
+                            index._params(relationship))
+
+
+def _decode(index: int) -> tuple[int, int]:
+    """Inverse of :func:`genotype_index`."""
+    hi = int((np.sqrt(8 * index + 1) - 1) // 2)
+    while hi * (hi + 1) // 2 > index:
+        hi -= 1
+    while (hi + 1) * (hi + 2) // 2 <= index:
+        hi += 1
+    return index - hi * (hi + 1) // 2, hi
+
+
+def _couple_classes(model: LocusModel, child_code: int) -> tuple[np.ndarray, np.ndarray]:
+    """Class of every parent code, and the log10 LR table over class pairs.
+
+    The last class stands for "untyped": a couple with one parent untyped is a duo with
+    the other; with both untyped the locus is skipped (log10 LR 0).
+    """
+    a, b = all_genotypes(model.n_alleles)
+    if child_code == 0:
+        return np.zeros(len(a) + 1, dtype=np.int32), np.zeros((1, 1))
+    c1, c2 = _decode(child_code - 1)
+    sig = parent_signature(model, a, b, c1, c2)
+    signature = np.stack([sig.t1, sig.t2, sig.n1, sig.n2], axis=1)
+    unique, inverse = np.unique(signature, axis=0, return_inverse=True)
+    k = len(unique)
+    from homeward.kinship.likelihood import (
+        ParentSignature,
+        couple_lr_from_signatures,
+        duo_lr_from_signature,
+    )
+
+    rows = ParentSignature(unique[:, 0][:, None], unique[:, 1][:, None],
+                           unique[:, 2][:, None].astype(np.int64),
+                           unique[:, 3][:, None].astype(np.int64))
+    cols = ParentSignature(unique[:, 0][None, :], unique[:, 1][None, :],
+                           unique[:, 2][None, :].astype(np.int64),
+                           unique[:, 3][None, :].astype(np.int64))
+    single = ParentSignature(unique[:, 0], unique[:, 1], unique[:, 2].astype(np.int64),
+                             unique[:, 3].astype(np.int64))
+    table = np.zeros((k + 1, k + 1))
+    table[:k, :k] = _log10(couple_lr_from_signatures(model, np.array(c1), np.array(c2),
+                                                     rows, cols))
+    duo = _log10(duo_lr_from_signature(model, np.array(c1), np.array(c2), single))
+    table[:k, k] = duo
+    table[k, :k] = duo
+    class_map = np.empty(len(a) + 1, dtype=np.int32)
+    class_map[0] = k
+    class_map[1:] = inverse.ravel()
+    return class_map, table
+
+
+def _couple_excluded(model: LocusModel, child_code: int, code_a: int, code_b: int) -> bool:
+    c1, c2 = _decode(child_code - 1)
+    typed = [_decode(code - 1) for code in (code_a, code_b) if code]
+    second = typed[0]
+    third = typed[1] if len(typed) > 1 else None
+    relationship = parse_relationship("couple")
+    _, excluded = relationship_lr(model, relationship, (c1, c2), second, third)
+    return bool(excluded)
