@@ -76,7 +76,7 @@ def canonical_locus(name: str) -> str:
     suggestions = difflib.get_close_matches(key, list(_BY_KEY), n=3, cutoff=0.75)
     hint = ""
     if suggestions:
-        names = sorted({_BY_KEY[s] for s in suggestions})
+        names = list(dict.fromkeys(_BY_KEY[s] for s in suggestions))
         hint = "; did you mean " + " or ".join(repr(n) for n in names) + "?"
     raise UnknownLocusError(f"locus {name!r} is not a known STR marker{hint}")
 

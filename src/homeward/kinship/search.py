@@ -23,7 +23,15 @@ import numpy as np
 from homeward.kinship import kernels
 from homeward.kinship.errors import ModelError, UnknownSampleError
 from homeward.kinship.frequencies import FrequencyTable
-from homeward.kinship.likelihood import parent_signature, relationship_lr
+from homeward.kinship.likelihood import (
+    ParentSignature,
+    couple_lr_from_signatures,
+    duo_excluded,
+    duo_lr_from_signature,
+    parent_signature,
+    relationship_lr,
+    two_parent_excluded,
+)
 from homeward.kinship.loci import is_amelogenin
 from homeward.kinship.lr import LikelihoodRatio, kinship_lr
 from homeward.kinship.model import KinshipModel, LocusModel, all_genotypes, genotype_index
@@ -317,21 +325,22 @@ class CoupleIndex:
         index = self.index
         relationship = parse_relationship("couple")
         child_codes = index.encode(child)
-        maps, tables, exact = [], [], []
+        maps, tables, exclusion_tables = [], [], []
         for i, model in enumerate(index.locus_models):
-            class_map, table = _couple_classes(model, int(child_codes[i]))
+            class_map, table, excluded = _couple_classes(model, int(child_codes[i]))
             maps.append(class_map)
             tables.append(table)
-            exact.append(table)
+            exclusion_tables.append(excluded)
         n_loci = len(index.loci)
         gmax = max(len(m) for m in maps)
         kmax = max(t.shape[0] for t in tables)
-        class_maps = np.zeros((n_loci, gmax), dtype=np.int32)
-        table_array = np.zeros((n_loci, kmax, kmax), dtype=np.float32)
+        class_maps = np.zeros((n_loci, gmax), dtype=np.uint16)
+        table_array = np.zeros((n_loci, gmax, kmax), dtype=np.float32)
         for i in range(n_loci):
             class_maps[i, : len(maps[i])] = maps[i]
             size = tables[i].shape[0]
-            table_array[i, :size, :size] = np.maximum(tables[i], EXCLUDED_LOG10)
+            expanded = np.maximum(tables[i], EXCLUDED_LOG10)[maps[i]]
+            table_array[i, : len(maps[i]), :size] = expanded
         scores, ids = kernels.top_k_pairs(self.codes_a, self.codes_b, class_maps,
                                           table_array, k)
         _, ids = kernels.merge_top_k(scores, ids, k)
@@ -343,11 +352,10 @@ class CoupleIndex:
             for i in range(n_loci):
                 if child_codes[i] == 0 or (a[i] == 0 and b[i] == 0):
                     continue
-                value = float(exact[i][maps[i][a[i]], maps[i][b[i]]])
-                log10 += value
+                row, column = maps[i][a[i]], maps[i][b[i]]
+                log10 += float(tables[i][row, column])
                 compared += 1
-                exclusions += _couple_excluded(index.locus_models[i], int(child_codes[i]),
-                                               int(a[i]), int(b[i]))
+                exclusions += bool(exclusion_tables[i][row, column])
             first, second = self.couples[person]
             hits.append(SearchHit(0, first, log10, compared, exclusions, second))
         hits.sort(key=lambda h: -h.log10_lr)
@@ -367,26 +375,26 @@ def _decode(index: int) -> tuple[int, int]:
     return index - hi * (hi + 1) // 2, hi
 
 
-def _couple_classes(model: LocusModel, child_code: int) -> tuple[np.ndarray, np.ndarray]:
-    """Class of every parent code, and the log10 LR table over class pairs.
+def _couple_classes(model: LocusModel, child_code: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Class of every parent code, and the log10 LR and exclusion tables over class pairs.
 
     The last class stands for "untyped": a couple with one parent untyped is a duo with
     the other; with both untyped the locus is skipped (log10 LR 0).
     """
     a, b = all_genotypes(model.n_alleles)
     if child_code == 0:
-        return np.zeros(len(a) + 1, dtype=np.int32), np.zeros((1, 1))
+        return (np.zeros(len(a) + 1, dtype=np.int32), np.zeros((1, 1)),
+                np.zeros((1, 1), dtype=bool))
     c1, c2 = _decode(child_code - 1)
     sig = parent_signature(model, a, b, c1, c2)
-    signature = np.stack([sig.t1, sig.t2, sig.n1, sig.n2], axis=1)
-    unique, inverse = np.unique(signature, axis=0, return_inverse=True)
+    signature = np.ascontiguousarray(
+        np.stack([sig.t1, sig.t2, sig.n1.astype(np.float64), sig.n2.astype(np.float64)],
+                 axis=1))
+    keys = signature.view(np.dtype((np.void, signature.dtype.itemsize * 4))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    unique = signature[first]
     k = len(unique)
-    from homeward.kinship.likelihood import (
-        ParentSignature,
-        couple_lr_from_signatures,
-        duo_lr_from_signature,
-    )
-
     rows = ParentSignature(unique[:, 0][:, None], unique[:, 1][:, None],
                            unique[:, 2][:, None].astype(np.int64),
                            unique[:, 3][:, None].astype(np.int64))
@@ -401,17 +409,10 @@ def _couple_classes(model: LocusModel, child_code: int) -> tuple[np.ndarray, np.
     duo = _log10(duo_lr_from_signature(model, np.array(c1), np.array(c2), single))
     table[:k, k] = duo
     table[k, :k] = duo
+    excluded = np.zeros((k + 1, k + 1), dtype=bool)
+    excluded[:k, :k] = two_parent_excluded(np.array(c1), np.array(c2), rows, cols)
+    excluded[:k, k] = excluded[k, :k] = duo_excluded(single)
     class_map = np.empty(len(a) + 1, dtype=np.int32)
     class_map[0] = k
     class_map[1:] = inverse.ravel()
-    return class_map, table
-
-
-def _couple_excluded(model: LocusModel, child_code: int, code_a: int, code_b: int) -> bool:
-    c1, c2 = _decode(child_code - 1)
-    typed = [_decode(code - 1) for code in (code_a, code_b) if code]
-    second = typed[0]
-    third = typed[1] if len(typed) > 1 else None
-    relationship = parse_relationship("couple")
-    _, excluded = relationship_lr(model, relationship, (c1, c2), second, third)
-    return bool(excluded)
+    return class_map, table, excluded

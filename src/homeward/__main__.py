@@ -1,0 +1,5 @@
+"""``python -m homeward`` runs the command line."""
+
+from homeward.cli import main
+
+main()

@@ -1,0 +1,43 @@
+"""The ``homeward`` command line: one command per main job.
+
+Errors the user can fix (a bad file, an unknown locus, an illegal state change) print one
+line naming the problem and exit with status 2; nothing else is printed to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from homeward.cli.errors import USER_ERRORS
+from homeward.cli.kinship import app as kinship_app
+from homeward.cli.demo import app as demo_app
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Homeward: bring trafficked and missing children home.")
+app.add_typer(kinship_app, name="kinship")
+app.add_typer(demo_app, name="demo")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except USER_ERRORS as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except (typer.BadParameter, typer.Abort) as error:  # pragma: no cover
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as error:  # click usage errors
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(2)
+        raise
+
+
+__all__ = ["app", "main"]

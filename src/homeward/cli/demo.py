@@ -1,0 +1,50 @@
+"""``homeward demo ...``: see Homeward working on synthetic data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(no_args_is_help=True, help="Demonstrations on synthetic, seeded data.")
+console = Console()
+
+
+@app.command("kinship")
+def kinship_demo(
+    families: Annotated[int, typer.Option(help="Families who lost a child.")] = 3000,
+    unrelated: Annotated[int, typer.Option(help="Other reference profiles.")] = 50_000,
+    rescued: Annotated[int, typer.Option(help="Rescued children searched.")] = 200,
+    seed: Annotated[int, typer.Option()] = 2026,
+) -> None:
+    """Simulate a population, search rescued children against parents, report."""
+    from homeward.demo.kinship_demo import run_kinship_demo
+
+    console.print("[bold]Homeward kinship demo[/bold]: simulating families on 23 loci "
+                  "(Chinese standard frequencies, theta 0.01, stepwise mutations)...")
+    outcomes, summary = run_kinship_demo(families=families, unrelated=unrelated,
+                                         rescued=rescued, seed=seed)
+    table = Table(title="First 15 searches (duo: best single parent; couple: best couple)")
+    for column in ("child", "true family", "top reference", "log10 LR", "couple log10 LR",
+                   "reunited?"):
+        table.add_column(column)
+    for o in outcomes[:12] + [o for o in outcomes if o.true_family is None][:3]:
+        table.add_row(o.child, o.true_family or "none on record", o.top_reference or "-",
+                      f"{o.top_log10_lr:.2f}",
+                      "-" if o.couple_log10_lr is None else f"{o.couple_log10_lr:.2f}",
+                      "[green]match[/green]" if o.found else "[yellow]no match[/yellow]")
+    console.print(table)
+    console.print(
+        f"{summary['references']:,} reference profiles, {summary['couples']:,} couples; "
+        f"index built in {summary['index_build_s']:.1f} s; median search "
+        f"{summary['median_search_ms']:.1f} ms (duo + couple).")
+    console.print(
+        f"{summary['found']} of {summary['rescued_children']} rescued children matched at "
+        f"LR >= {summary['threshold']:,.0f}; {summary['families_with_parent_dna']} of them "
+        f"had at least one parent on record. False hits above the threshold: "
+        f"{summary['false_hits_above_threshold']} (including {summary['street_children']} "
+        "street children with no family on record).")
+    console.print("Children whose parents never gave DNA cannot be found: collecting "
+                  "parents' DNA matters as much as the search itself.")

@@ -1,0 +1,1 @@
+"""Demonstrations that show Homeward working on synthetic, seeded data."""
