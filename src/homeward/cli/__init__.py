@@ -10,14 +10,28 @@ import sys
 
 import typer
 
-from homeward.cli.errors import USER_ERRORS
-from homeward.cli.kinship import app as kinship_app
+from homeward.cli import errors
 from homeward.cli.demo import app as demo_app
+from homeward.cli.kinship import app as kinship_app
+from homeward.cli.registry import (
+    audit_app,
+    db_app,
+    dna_gaps_command,
+    export_app,
+    import_app,
+    status_command,
+)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Homeward: bring trafficked and missing children home.")
 app.add_typer(kinship_app, name="kinship")
 app.add_typer(demo_app, name="demo")
+app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(audit_app, name="audit")
+app.command("status")(status_command)
+app.command("dna-gaps")(dna_gaps_command)
 
 
 def main() -> None:
@@ -25,7 +39,7 @@ def main() -> None:
         app(standalone_mode=False)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except USER_ERRORS as error:
+    except errors.user_errors() as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     except (typer.BadParameter, typer.Abort) as error:  # pragma: no cover

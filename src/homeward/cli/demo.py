@@ -48,3 +48,25 @@ def kinship_demo(
         "street children with no family on record).")
     console.print("Children whose parents never gave DNA cannot be found: collecting "
                   "parents' DNA matters as much as the search itself.")
+
+
+@app.command("seed")
+def seed_command(
+    seed: Annotated[int, typer.Option(help="Random seed of the data set.")] = 2026,
+    reports: Annotated[int, typer.Option(help="Missing reports.")] = 2000,
+    found: Annotated[int, typer.Option(help="Found and rescued children.")] = 1500,
+) -> None:
+    """Fill an empty database with the synthetic national data set (idempotent)."""
+    from homeward.cli.registry import open_database
+    from homeward.demo.seed import seed_demo
+    from homeward.registry.db import session_scope
+
+    _, factory = open_database()
+    with session_scope(factory) as session:
+        summary = seed_demo(session, seed=seed, reports=reports, found=found)
+    if summary.already_seeded:
+        console.print("the database already holds data: nothing changed")
+        return
+    console.print(f"seeded {summary.reports:,} missing reports, {summary.found_children:,} "
+                  f"found children, {summary.profiles:,} DNA profiles; automatic matching "
+                  f"made {summary.matches:,} match candidates; {summary.reunited} reunited")

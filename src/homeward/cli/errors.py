@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from homeward.kinship.errors import KinshipError
 
-USER_ERRORS: tuple[type[Exception], ...] = (KinshipError,)
+def user_errors() -> tuple[type[Exception], ...]:
+    """Errors a user can act on: bad input, refused rules, unknown records."""
+    from homeward.kinship.errors import KinshipError
+    from homeward.security.crypto import ProfileKeyError
+    from homeward.workflow.errors import WorkflowError
 
-
-def register_user_error(kind: type[Exception]) -> None:
-    """Let another package (registry, workflow) declare its user-facing errors."""
-    global USER_ERRORS
-    if kind not in USER_ERRORS:
-        USER_ERRORS = (*USER_ERRORS, kind)
+    return (KinshipError, WorkflowError, ProfileKeyError)

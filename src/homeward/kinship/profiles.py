@@ -147,6 +147,7 @@ class ProfileSet(Mapping[str, Profile]):
 
     def __init__(self, profiles: Iterable[Profile] = ()) -> None:
         self._profiles: dict[str, Profile] = {}
+        self.first_rows: dict[str, int] = {}  # sample id -> first file row, when read
         for profile in profiles:
             self.add(profile)
 

@@ -79,31 +79,47 @@ def detect_format(header: list[str]) -> str:
     )
 
 
-def read_profiles(path: str | Path) -> ProfileSet:
+def read_profiles(path: str | Path, *, errors: list[InputError] | None = None) -> ProfileSet:
     """Read a profile file in any supported layout.
 
+    :param errors: when given, bad rows are appended to it (and skipped) instead of
+        stopping at the first, so that an import can report every bad row at once.
     :raises InputError: (a subclass of it) naming file, row, sample and locus.
     """
     source = str(path)
     text = read_text(path)
-    return parse_profiles(text, source=source)
+    return parse_profiles(text, source=source, errors=errors)
 
 
-def parse_profiles(text: str, *, source: str = "<text>") -> ProfileSet:
+def parse_profiles(text: str, *, source: str = "<text>",
+                   errors: list[InputError] | None = None) -> ProfileSet:
     """Parse profile text (see module docstring for the layouts)."""
     rows = [row for row in _rows(text)]
     if not rows or not any(rows[0]):
         raise MalformedFileError("the file has no header row", source=source)
+    collector = _Collector(errors, source)
     try:
         layout = detect_format(rows[0])
         if layout == "wide":
-            return _parse_wide(rows)
-        return _parse_long(rows, genemapper=layout == "genemapper")
+            return _parse_wide(rows, collector)
+        return _parse_long(rows, collector, genemapper=layout == "genemapper")
     except InputError as error:
         raise error.located(source=source) from None
 
 
-def _parse_wide(rows: list[list[str]]) -> ProfileSet:
+class _Collector:
+    """Raise the first bad row, or collect every bad row when asked to."""
+
+    def __init__(self, errors: list[InputError] | None, source: str) -> None:
+        self.errors, self.source = errors, source
+
+    def __call__(self, error: InputError) -> None:
+        if self.errors is None:
+            raise error
+        self.errors.append(error.located(source=self.source))
+
+
+def _parse_wide(rows: list[list[str]], report: _Collector) -> ProfileSet:
     header = rows[0]
     loci: list[str] = []
     for name in header[1:]:
@@ -116,24 +132,31 @@ def _parse_wide(rows: list[list[str]]) -> ProfileSet:
         if not any(row):
             continue
         if len(row) > len(header):
-            raise MalformedFileError(
-                f"{len(row)} cells but the header has {len(header)} columns", row=row_number
-            )
+            report(MalformedFileError(
+                f"{len(row)} cells but the header has {len(header)} columns", row=row_number))
+            continue
         sample_id = row[0]
         if not sample_id:
-            raise MalformedFileError("empty sample id", row=row_number)
+            report(MalformedFileError("empty sample id", row=row_number))
+            continue
         genotypes: dict[str, Genotype] = {}
+        bad = False
         for locus, cell in zip(loci, row[1:], strict=False):
             try:
                 genotype = parse_genotype_cell(cell, locus)
             except InputError as error:
-                raise error.located(row=row_number, sample=sample_id) from None
+                report(error.located(row=row_number, sample=sample_id))
+                bad = True
+                continue
             if genotype is not None:
                 genotypes[locus] = genotype
+        if bad:
+            continue
         try:
             profiles.add(Profile(sample_id, genotypes))
+            profiles.first_rows[sample_id] = row_number
         except DuplicateRecordError as error:
-            raise error.located(row=row_number) from None
+            report(error.located(row=row_number))
     return profiles
 
 
@@ -144,7 +167,7 @@ def _column(names: list[str], *candidates: str) -> int | None:
     return None
 
 
-def _parse_long(rows: list[list[str]], *, genemapper: bool) -> ProfileSet:
+def _parse_long(rows: list[list[str]], report: _Collector, *, genemapper: bool) -> ProfileSet:
     names = [_norm_header(h) for h in rows[0]]
     sample_col = _column(names, "samplename", "sample", "sampleid", "specimen", "specimenid")
     locus_col = _column(names, "marker", "locus")
@@ -158,29 +181,35 @@ def _parse_long(rows: list[list[str]], *, genemapper: bool) -> ProfileSet:
         if not any(row):
             continue
         if len(row) <= max(locus_col, sample_col):
-            raise MalformedFileError(
-                f"row has {len(row)} cells, too few for the header", row=row_number
-            )
+            report(MalformedFileError(
+                f"row has {len(row)} cells, too few for the header", row=row_number))
+            continue
         sample_id, raw_locus = row[sample_col], row[locus_col]
         if not sample_id:
-            raise MalformedFileError("empty sample id", row=row_number)
+            report(MalformedFileError("empty sample id", row=row_number))
+            continue
         try:
             locus = canonical_locus(raw_locus)
             alleles = [row[i] for i in allele_cols if i < len(row)]
             genotype = make_genotype(alleles, locus)
         except InputError as error:
-            raise error.located(row=row_number, sample=sample_id) from None
+            report(error.located(row=row_number, sample=sample_id))
+            continue
         key = (sample_id, locus)
         if key in seen_rows:
-            raise DuplicateRecordError(
+            report(DuplicateRecordError(
                 f"sample and locus already given on row {seen_rows[key]}",
                 row=row_number, sample=sample_id, locus=locus,
-            )
+            ))
+            continue
         seen_rows[key] = row_number
         genotypes = by_sample.setdefault(sample_id, {})
         if genotype is not None:
             genotypes[locus] = genotype
-    return ProfileSet(Profile(s, g) for s, g in by_sample.items())
+    profiles = ProfileSet(Profile(s, g) for s, g in by_sample.items())
+    profiles.first_rows = {s: r for (s, _), r in sorted(seen_rows.items(),
+                                                        key=lambda item: -item[1])}
+    return profiles
 
 
 def write_long_csv(profiles: Iterable[Profile]) -> str:

@@ -1,0 +1,334 @@
+"""SQLAlchemy 2 typed models of the registry (DESIGN.md section 4).
+
+Person-centred after PFIF and NamUs, extended for trafficking. DNA profiles are stored
+encrypted and keyed by specimen id; names live in the case tables, never beside a profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Location(Base):
+    """An administrative place from the gazetteer (adcode, names, coordinates)."""
+
+    __tablename__ = "locations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    adcode: Mapped[str | None] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    province: Mapped[str | None] = mapped_column(String(60))
+    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Float)
+
+
+class User(Base):
+    """A person who works in Homeward, with one role and an optional jurisdiction."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(30))
+    jurisdiction: Mapped[str | None] = mapped_column(String(60))
+    institution: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Operation(Base):
+    """A police operation that rescued children and detained suspects."""
+
+    __tablename__ = "operations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    provinces: Mapped[list[Any]] = mapped_column(default=list)
+    children_rescued: Mapped[int | None] = mapped_column(Integer)
+    suspects_detained: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class MissingReport(Base):
+    """A report of a missing child, with PFIF-style provenance."""
+
+    __tablename__ = "missing_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    child_name: Mapped[str] = mapped_column(String(200))
+    child_name_zh: Mapped[str | None] = mapped_column(String(100))
+    child_name_pinyin: Mapped[str | None] = mapped_column(String(200))
+    sex: Mapped[str | None] = mapped_column(String(10))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    last_seen_date: Mapped[dt.date | None] = mapped_column(Date)
+    last_seen_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    description: Mapped[str | None] = mapped_column(Text)
+    jurisdiction: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(30), default="open")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_name: Mapped[str | None] = mapped_column(String(200))
+    reporter_contact: Mapped[str | None] = mapped_column(String(200))
+    source_name: Mapped[str | None] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    source_date: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    entry_date: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    last_seen_location: Mapped[Location | None] = relationship()
+    relatives: Mapped[list[Relative]] = relationship(back_populates="report")
+    notes: Mapped[list[ReportNote]] = relationship(back_populates="report")
+
+
+class ReportNote(Base):
+    """A PFIF note: added, never edited, with a closed list of statuses."""
+
+    __tablename__ = "report_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("missing_reports.id"))
+    author_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    last_known_location: Mapped[str | None] = mapped_column(String(300))
+    author_made_contact: Mapped[bool | None] = mapped_column(Boolean)
+    source_date: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    entry_date: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    report: Mapped[MissingReport] = relationship(back_populates="notes")
+
+
+class FoundChild(Base):
+    """A rescued, street or unidentified child awaiting identification."""
+
+    __tablename__ = "found_children"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="rescued")
+    sex: Mapped[str | None] = mapped_column(String(10))
+    found_date: Mapped[dt.date | None] = mapped_column(Date)
+    found_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    operation_id: Mapped[int | None] = mapped_column(ForeignKey("operations.id"))
+    estimated_birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(Text)
+    rescued_from_address: Mapped[str | None] = mapped_column(String(300))
+    jurisdiction: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(30), default="registered")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    consents_to_contact: Mapped[bool | None] = mapped_column(Boolean)
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                       default=utcnow)
+    adoption_eligible_since: Mapped[dt.date | None] = mapped_column(Date)
+
+    found_location: Mapped[Location | None] = relationship()
+    operation: Mapped[Operation | None] = relationship()
+    placements: Mapped[list[Placement]] = relationship(back_populates="child")
+
+
+class Relative(Base):
+    """A reported parent or relative of a missing child."""
+
+    __tablename__ = "relatives"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("missing_reports.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_child: Mapped[str] = mapped_column(String(30))
+    sex: Mapped[str | None] = mapped_column(String(10))
+    id_number: Mapped[str | None] = mapped_column(String(40))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    is_suspect: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    report: Mapped[MissingReport] = relationship(back_populates="relatives")
+
+
+class Suspect(Base):
+    """A suspect of an operation, linked to the children of the case by role."""
+
+    __tablename__ = "suspects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int | None] = mapped_column(ForeignKey("operations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(30))
+    household_address: Mapped[str | None] = mapped_column(String(300))
+
+
+class SuspectChildLink(Base):
+    __tablename__ = "suspect_child_links"
+    __table_args__ = (UniqueConstraint("suspect_id", "found_child_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suspect_id: Mapped[int] = mapped_column(ForeignKey("suspects.id"))
+    found_child_id: Mapped[int] = mapped_column(ForeignKey("found_children.id"))
+    role: Mapped[str] = mapped_column(String(30))
+
+
+class Placement(Base):
+    """Temporary care of a found child: a welfare institution or foster family."""
+
+    __tablename__ = "placements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    found_child_id: Mapped[int] = mapped_column(ForeignKey("found_children.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    institution: Mapped[str] = mapped_column(String(200))
+    caregiver_name: Mapped[str | None] = mapped_column(String(200))
+    caregiver_id_number: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    child: Mapped[FoundChild] = relationship(back_populates="placements")
+
+
+class Sample(Base):
+    """A DNA specimen with its consent record and chain of custody."""
+
+    __tablename__ = "samples"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    specimen_id: Mapped[str] = mapped_column(String(80), unique=True)
+    found_child_id: Mapped[int | None] = mapped_column(ForeignKey("found_children.id"))
+    relative_id: Mapped[int | None] = mapped_column(ForeignKey("relatives.id"))
+    collected_by: Mapped[str] = mapped_column(String(120))
+    collected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    lab: Mapped[str | None] = mapped_column(String(200))
+    consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_by: Mapped[str | None] = mapped_column(String(200))
+    consent_document: Mapped[str | None] = mapped_column(String(300))
+    purpose: Mapped[str] = mapped_column(String(60), default="missing-children-search")
+
+    custody: Mapped[list[CustodyEvent]] = relationship(back_populates="sample",
+                                                       order_by="CustodyEvent.id")
+    profile: Mapped[StoredProfile | None] = relationship(back_populates="sample")
+
+
+class CustodyEvent(Base):
+    __tablename__ = "custody_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(30))
+    location: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    sample: Mapped[Sample] = relationship(back_populates="custody")
+
+
+class StoredProfile(Base):
+    """An encrypted STR profile, keyed by specimen id (no name beside it)."""
+
+    __tablename__ = "profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), unique=True)
+    specimen_id: Mapped[str] = mapped_column(String(80), unique=True)
+    side: Mapped[str] = mapped_column(String(10))  # "child" or "relative"
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    loci_typed: Mapped[int] = mapped_column(Integer)
+    loaded_by: Mapped[str] = mapped_column(String(80))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    sample: Mapped[Sample] = relationship(back_populates="profile")
+
+
+class Match(Base):
+    """A kinship match between a found child and reported relatives."""
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("child_profile_id", "relative_profile_id",
+                                       "relationship_tested"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id"))
+    relative_profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id"))
+    other_parent_profile_id: Mapped[int | None] = mapped_column(ForeignKey("profiles.id"))
+    found_child_id: Mapped[int] = mapped_column(ForeignKey("found_children.id"))
+    report_id: Mapped[int] = mapped_column(ForeignKey("missing_reports.id"))
+    relationship_tested: Mapped[str] = mapped_column(String(40))
+    log10_lr: Mapped[float] = mapped_column(Float)
+    loci_compared: Mapped[int] = mapped_column(Integer)
+    exclusions: Mapped[int] = mapped_column(Integer)
+    per_locus: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    model: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(30), default="candidate")
+    second_sample_specimen: Mapped[str | None] = mapped_column(String(80))
+    reviewed_by: Mapped[str | None] = mapped_column(String(80))
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    found_child: Mapped[FoundChild] = relationship()
+    report: Mapped[MissingReport] = relationship()
+    child_profile: Mapped[StoredProfile] = relationship(foreign_keys=[child_profile_id])
+    relative_profile: Mapped[StoredProfile] = relationship(foreign_keys=[relative_profile_id])
+
+
+class Reunification(Base):
+    __tablename__ = "reunifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id"), unique=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    child_consent: Mapped[bool | None] = mapped_column(Boolean)
+    follow_up_visits: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Source(Base):
+    """Where a tip, post or article came from (provenance is data, not a log line)."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(300), unique=True)
+    author: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Tip(Base):
+    __tablename__ = "tips"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    place: Mapped[str | None] = mapped_column(String(300))
+    seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(30), default="new")
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("missing_reports.id"))
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained record of every change and every sensitive read."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

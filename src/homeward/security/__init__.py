@@ -1,0 +1,1 @@
+"""Security: field encryption of DNA profiles and the hash-chained audit log."""

@@ -1,0 +1,162 @@
+"""Registering missing reports, found children, relatives, suspects and placements.
+
+Rules enforced here (DESIGN.md section 1): a rescued child is never placed with the
+household it was bought by, nor with anyone linked to its case as a suspect; every read
+of a child's record is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from homeward.registry import audit
+from homeward.registry.models import (
+    FoundChild,
+    MissingReport,
+    Placement,
+    Relative,
+    Suspect,
+    SuspectChildLink,
+)
+from homeward.workflow.errors import NotFoundError, RuleViolationError
+from homeward.workflow.states import transition
+
+PARENT_RELATIONS = {"father", "mother"}
+RELATION_TO_TEST = {
+    "father": "parent-child", "mother": "parent-child",
+    "full-sibling": "full-siblings", "brother": "full-siblings", "sister": "full-siblings",
+    "half-sibling": "half-siblings",
+    "grandfather": "grandparent", "grandmother": "grandparent", "grandparent": "grandparent",
+    "uncle": "avuncular", "aunt": "avuncular",
+    "cousin": "first-cousins",
+}
+
+
+def _created(session: Session, record: Any, entity: str, actor: str,
+             reason: str | None = None) -> None:
+    session.add(record)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity=entity, entity_id=record.id,
+                 reason=reason, details={"external_id": getattr(record, "external_id", None)})
+
+
+def register_missing_report(session: Session, *, actor: str, external_id: str,
+                            child_name: str, **fields: Any) -> MissingReport:
+    """Create a missing report (status ``open``); ``external_id`` must be new."""
+    if session.scalar(select(MissingReport.id).where(MissingReport.external_id == external_id)):
+        raise RuleViolationError(f"missing report {external_id!r} already exists")
+    report = MissingReport(external_id=external_id, child_name=child_name, **fields)
+    _created(session, report, "missing_report", actor)
+    return report
+
+
+def add_relative(session: Session, *, actor: str, report: MissingReport, name: str,
+                 relationship_to_child: str, **fields: Any) -> Relative:
+    if relationship_to_child not in RELATION_TO_TEST:
+        raise RuleViolationError(
+            f"relationship {relationship_to_child!r} unknown; use one of "
+            f"{', '.join(sorted(RELATION_TO_TEST))}")
+    relative = Relative(report=report, name=name, relationship_to_child=relationship_to_child,
+                        **fields)
+    _created(session, relative, "relative", actor)
+    return relative
+
+
+def register_found_child(session: Session, *, actor: str, external_id: str,
+                         **fields: Any) -> FoundChild:
+    """Register a rescued, street or unidentified child (status ``registered``)."""
+    if session.scalar(select(FoundChild.id).where(FoundChild.external_id == external_id)):
+        raise RuleViolationError(f"found child {external_id!r} already exists")
+    child = FoundChild(external_id=external_id, **fields)
+    _created(session, child, "found_child", actor)
+    return child
+
+
+def read_found_child(session: Session, child_id: int, *, actor: str,
+                     reason: str) -> FoundChild:
+    """Load a child's record; the read itself is audited (who, when, why)."""
+    child = session.get(FoundChild, child_id)
+    if child is None:
+        raise NotFoundError(f"no found child {child_id}")
+    audit.record(session, actor=actor, action="read", entity="found_child",
+                 entity_id=child_id, reason=reason)
+    return child
+
+
+def read_missing_report(session: Session, report_id: int, *, actor: str,
+                        reason: str) -> MissingReport:
+    report = session.get(MissingReport, report_id)
+    if report is None:
+        raise NotFoundError(f"no missing report {report_id}")
+    audit.record(session, actor=actor, action="read", entity="missing_report",
+                 entity_id=report_id, reason=reason)
+    return report
+
+
+def link_suspect(session: Session, *, actor: str, child: FoundChild, name: str, role: str,
+                 id_number: str | None = None, household_address: str | None = None,
+                 operation_id: int | None = None) -> Suspect:
+    """Record a suspect of the child's case (buyer, seller, abductor, transporter...)."""
+    suspect = Suspect(name=name, role=role, id_number=id_number,
+                      household_address=household_address, operation_id=operation_id)
+    _created(session, suspect, "suspect", actor)
+    session.add(SuspectChildLink(suspect_id=suspect.id, found_child_id=child.id, role=role))
+    return suspect
+
+
+def _normalise_address(address: str | None) -> str:
+    return re.sub(r"[\s,.;:，。、#-]", "", (address or "").lower())
+
+
+def place_child(session: Session, *, actor: str, child: FoundChild, kind: str,
+                institution: str, started_on: dt.date, caregiver_name: str | None = None,
+                caregiver_id_number: str | None = None,
+                address: str | None = None) -> Placement:
+    """Place a found child in temporary care.
+
+    :raises RuleViolationError: when the placement is the household the child was
+        rescued from (bought by) or a person or address linked to the case as a suspect.
+    """
+    if kind not in ("welfare-institution", "foster-family"):
+        raise RuleViolationError("a placement is a welfare-institution or a foster-family")
+    suspects = session.scalars(
+        select(Suspect).join(SuspectChildLink, SuspectChildLink.suspect_id == Suspect.id)
+        .where(SuspectChildLink.found_child_id == child.id)).all()
+    target = _normalise_address(address)
+    forbidden = {_normalise_address(child.rescued_from_address)}
+    forbidden |= {_normalise_address(s.household_address) for s in suspects}
+    forbidden.discard("")
+    if target and target in forbidden:
+        raise RuleViolationError(
+            "placement refused: this is the household the child was rescued from or a "
+            "suspect's household; rescued children never return to buyers")
+    for suspect in suspects:
+        same_id = caregiver_id_number and suspect.id_number == caregiver_id_number
+        if same_id or (caregiver_name and suspect.name == caregiver_name and
+                       not caregiver_id_number):
+            raise RuleViolationError(
+                f"placement refused: caregiver is linked to the case as a suspect "
+                f"({suspect.role})")
+    for current in child.placements:
+        if current.ended_on is None:
+            current.ended_on = started_on
+    placement = Placement(child=child, kind=kind, institution=institution,
+                          caregiver_name=caregiver_name,
+                          caregiver_id_number=caregiver_id_number, address=address,
+                          started_on=started_on)
+    _created(session, placement, "placement", actor)
+    if child.status == "registered":
+        transition(session, child, "found_child", "in_care", actor=actor,
+                   reason=f"placed in {institution}")
+    return placement
+
+
+def child_age_years(child: FoundChild, today: dt.date) -> float | None:
+    if child.estimated_birth_date is None:
+        return None
+    return (today - child.estimated_birth_date).days / 365.25

@@ -1,0 +1,44 @@
+"""The registry's key figures (``homeward status --json``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from homeward.registry.models import (
+    FoundChild,
+    Match,
+    MissingReport,
+    Relative,
+    Reunification,
+    Sample,
+    StoredProfile,
+)
+
+IN_CARE = ("in_care", "matched", "long_term_care", "adoption_eligible")
+CONFIRMED = ("reviewed", "welfare_review", "family_notified", "reunited")
+
+
+def registry_status(session: Session) -> dict[str, int]:
+    def count(query) -> int:
+        return int(session.scalar(query) or 0)
+
+    with_dna = (select(Relative.report_id)
+                .join(Sample, Sample.relative_id == Relative.id)
+                .join(StoredProfile, StoredProfile.sample_id == Sample.id))
+    return {
+        "missing_reports": count(select(func.count(MissingReport.id))),
+        "found_children": count(select(func.count(FoundChild.id))),
+        "children_in_care": count(select(func.count(FoundChild.id)).where(
+            FoundChild.status.in_(IN_CARE))),
+        "profiles": count(select(func.count(StoredProfile.id))),
+        "match_candidates": count(select(func.count(Match.id)).where(
+            Match.state.in_(("candidate", "second_sample_confirmed")))),
+        "confirmed_matches": count(select(func.count(Match.id)).where(
+            Match.state.in_(CONFIRMED))),
+        "reunited": count(select(func.count(Reunification.id))),
+        "open_reports_without_relative_dna": count(
+            select(func.count(MissingReport.id)).where(
+                MissingReport.status.not_in(("reunited", "closed")),
+                MissingReport.id.not_in(with_dna))),
+    }
