@@ -36,7 +36,9 @@ app.command("dna-gaps")(dna_gaps_command)
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
+        if isinstance(result, int) and result:
+            sys.exit(result)  # typer.Exit(code) is returned, not raised, here
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except errors.user_errors() as error:
