@@ -33,9 +33,18 @@ start_postgres() {
 
 case "${1:-}" in
     demo)
+        # Until the web application exists, the demo runs the newest main jobs: the
+        # registry (migrate, seed the national data set, status, DNA gaps) and the
+        # kinship search demo. Data go to ./homeward.sqlite3 unless HOMEWARD_DATABASE_URL
+        # says otherwise; the profile key is created in ./homeward-data/.
         install_python
         shift
-        exec "$VENV/bin/homeward" demo kinship "$@"
+        "$VENV/bin/homeward" db upgrade
+        "$VENV/bin/homeward" demo seed "$@"
+        "$VENV/bin/homeward" status
+        "$VENV/bin/homeward" dna-gaps --limit 10
+        "$VENV/bin/homeward" audit verify
+        exec "$VENV/bin/homeward" demo kinship
         ;;
     test)
         install_python
