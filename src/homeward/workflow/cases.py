@@ -77,25 +77,28 @@ def register_found_child(session: Session, *, actor: str, external_id: str,
     return child
 
 
+def _audited_read(session: Session, model: type, record_id: int, entity: str, *,
+                  actor: str, reason: str) -> Any:
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFoundError(f"no {entity.replace('_', ' ')} {record_id}")
+    audit.record(session, actor=actor, action="read", entity=entity, entity_id=record_id,
+                 reason=reason)
+    return record
+
+
 def read_found_child(session: Session, child_id: int, *, actor: str,
                      reason: str) -> FoundChild:
     """Load a child's record; the read itself is audited (who, when, why)."""
-    child = session.get(FoundChild, child_id)
-    if child is None:
-        raise NotFoundError(f"no found child {child_id}")
-    audit.record(session, actor=actor, action="read", entity="found_child",
-                 entity_id=child_id, reason=reason)
-    return child
+    return _audited_read(session, FoundChild, child_id, "found_child", actor=actor,
+                         reason=reason)
 
 
 def read_missing_report(session: Session, report_id: int, *, actor: str,
                         reason: str) -> MissingReport:
-    report = session.get(MissingReport, report_id)
-    if report is None:
-        raise NotFoundError(f"no missing report {report_id}")
-    audit.record(session, actor=actor, action="read", entity="missing_report",
-                 entity_id=report_id, reason=reason)
-    return report
+    """Load a missing report; the read is audited."""
+    return _audited_read(session, MissingReport, report_id, "missing_report", actor=actor,
+                         reason=reason)
 
 
 def link_suspect(session: Session, *, actor: str, child: FoundChild, name: str, role: str,
