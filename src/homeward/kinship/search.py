@@ -40,6 +40,7 @@ from homeward.kinship.relationships import Relationship, parse_relationship
 
 EXCLUDED_LOG10 = -1.0e30  # finite stand-in for log10(0) inside fastmath kernels
 EMPTY_SCORE = -3.0e38
+PACKED_TABLE_LIMIT = 8192  # entries of a packed pair's table: 32 KB of float32, L1-sized
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class ProfileIndex:
         self.sample_ids: list[str] = []
         self._positions: dict[str, int] = {}
         self._pair_tables: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._packed: tuple[list[tuple[int, ...]], np.ndarray] | None = None
 
     # --- building ---------------------------------------------------------------------
 
@@ -139,6 +141,7 @@ class ProfileIndex:
             self._positions[profile.sample_id] = len(self.sample_ids)
             self.sample_ids.append(profile.sample_id)
         self.codes = np.ascontiguousarray(np.concatenate([self.codes, new], axis=1))
+        self._packed = None
 
     def encode(self, profile: Profile) -> np.ndarray:
         """Genotype codes of one profile at the index's loci, extending unseen alleles."""
@@ -164,7 +167,35 @@ class ProfileIndex:
         self.locus_models[i] = LocusModel.build(self.frequencies[locus], self.model)
         for key in [key for key in self._pair_tables if key[1] == i]:
             del self._pair_tables[key]
+        self._packed = None
         return self.locus_models[i]
+
+    def packed_codes(self) -> tuple[list[tuple[int, ...]], np.ndarray]:
+        """Loci with few genotypes are packed in pairs (one code for both), so that a
+        duo search makes fewer look-ups; a pair's joint table stays within L1 cache.
+
+        The per-locus codes are kept too (couples, trios and decoding use them); the
+        packed copy adds under one byte per allele.
+        """
+        if self._packed is None:
+            sizes = [m.n_genotypes + 1 for m in self.locus_models]
+            order = sorted(range(len(sizes)), key=lambda i: sizes[i])
+            groups: list[tuple[int, ...]] = []
+            while order:
+                first = order.pop(0)
+                if order and sizes[first] * sizes[order[0]] <= PACKED_TABLE_LIMIT:
+                    groups.append((first, order.pop(0)))
+                else:
+                    groups.append((first,))
+            packed = np.empty((len(groups), len(self)), dtype=np.uint16)
+            for row, group in enumerate(groups):
+                if len(group) == 1:
+                    packed[row] = self.codes[group[0]]
+                else:
+                    a, b = group
+                    packed[row] = self.codes[a].astype(np.uint32) * sizes[b] + self.codes[b]
+            self._packed = (groups, packed)
+        return self._packed
 
     def profile(self, sample_id: str) -> Profile:
         """Decode a stored profile back to allele labels."""
@@ -256,12 +287,21 @@ class ProfileIndex:
         return SearchResult(child.sample_id, "trio", len(self), hits, self._params(relationship))
 
     def _run_single(self, rows, excl_rows, query_codes, k, exclude) -> list[SearchHit]:
-        width = max(len(r) for r in rows)
-        tables = np.zeros((len(rows), width), dtype=np.float32)
-        for i, row in enumerate(rows):
-            tables[i, : len(row)] = np.maximum(row, EXCLUDED_LOG10)
+        groups, packed = self.packed_codes()
+        joint = []
+        for group in groups:
+            if len(group) == 1:
+                joint.append(np.maximum(rows[group[0]], EXCLUDED_LOG10))
+            else:
+                a, b = group
+                joint.append(np.add.outer(np.maximum(rows[a], EXCLUDED_LOG10),
+                                          np.maximum(rows[b], EXCLUDED_LOG10)).ravel())
+        width = max(len(r) for r in joint)
+        tables = np.zeros((len(joint), width), dtype=np.float32)
+        for i, row in enumerate(joint):
+            tables[i, : len(row)] = row
         excluded_ids = {self._positions[s] for s in exclude if s in self._positions}
-        scores, ids = kernels.top_k_single(self.codes, tables, k + len(excluded_ids))
+        scores, ids = kernels.top_k_single(packed, tables, k + len(excluded_ids))
         _, ids = kernels.merge_top_k(scores, ids, k + len(excluded_ids))
         ids = [int(i) for i in ids if int(i) not in excluded_ids][:k]
         hits = []
