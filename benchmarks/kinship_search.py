@@ -97,7 +97,7 @@ def main() -> None:
     couples.search(query, k=10)
     trio_ms = best_ms(lambda: couples.search(query, k=10))
     top_couple = couples.search(query, k=10).hits[0]
-    del fathers, mothers, couples
+    del fathers, mothers
 
     sample = simulate.to_profiles(people[:, :, :10_000], models,
                                   [f"R{i}" for i in range(10_000)])

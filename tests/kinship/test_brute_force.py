@@ -25,11 +25,11 @@ from .conftest import locus_model
 FREQS = [0.15, 0.25, 0.6]
 GENOTYPES = [(i, j) for i in range(3) for j in range(i, 3)]
 MODELS = [
-    dict(theta=0.0),
-    dict(theta=0.05),
-    dict(theta=0.0, mutation="equal", rate=0.05),
-    dict(theta=0.02, mutation="proportional", rate=0.05),
-    dict(theta=0.03, mutation="stepwise", rate=0.05),
+    {"theta": 0.0},
+    {"theta": 0.05},
+    {"theta": 0.0, "mutation": "equal", "rate": 0.05},
+    {"theta": 0.02, "mutation": "proportional", "rate": 0.05},
+    {"theta": 0.03, "mutation": "stepwise", "rate": 0.05},
 ]
 
 

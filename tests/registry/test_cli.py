@@ -10,7 +10,7 @@ import sys
 import pytest
 from sqlalchemy import update
 
-from homeward.registry.db import make_engine, session_scope, make_session_factory
+from homeward.registry.db import make_engine, make_session_factory, session_scope
 from homeward.registry.models import AuditEvent
 
 STATUS_KEYS = {"missing_reports", "found_children", "children_in_care", "profiles",

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from homeward.registry.db import session_scope
 from homeward.workflow import cases, review
 from homeward.workflow.adoption import mark_adoption_eligible
 from homeward.workflow.errors import (

@@ -228,7 +228,7 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
             samples.store_profile(session, actor="lab.analyst", profile=profile,
                                   cipher=cipher, match=True, settings=settings)
 
-    matches = _advance_some_matches(session, rng, cipher, settings, today)
+    _advance_some_matches(session, rng, cipher, settings, today)
     mark_adoption_eligible(session, today=today, actor="system", settings=settings)
     from homeward.registry.models import Match, Reunification, StoredProfile
 

@@ -181,7 +181,7 @@ def kinship_lr(
                               "without mutation; use a mutation model")
             continue
         results[locus] = LocusLR(locus, value, excluded, genotypes, note)
-        used = set(a for g in genotypes if g for a in g)
+        used = {a for g in genotypes if g for a in g}
         floored += [f for f in table[locus].floored if f.allele in used]
     params: dict[str, Any] = {
         **model.describe(),

@@ -27,8 +27,13 @@ from homeward.kinship.errors import (
     MalformedFileError,
 )
 from homeward.kinship.loci import canonical_locus
-from homeward.kinship.profiles import Genotype, Profile, ProfileSet, make_genotype, \
-    parse_genotype_cell
+from homeward.kinship.profiles import (
+    Genotype,
+    Profile,
+    ProfileSet,
+    make_genotype,
+    parse_genotype_cell,
+)
 
 _SAMPLE_HEADERS = {"sample", "sampleid", "samplename", "specimen", "specimenid", "id"}
 
@@ -94,7 +99,7 @@ def read_profiles(path: str | Path, *, errors: list[InputError] | None = None) -
 def parse_profiles(text: str, *, source: str = "<text>",
                    errors: list[InputError] | None = None) -> ProfileSet:
     """Parse profile text (see module docstring for the layouts)."""
-    rows = [row for row in _rows(text)]
+    rows = list(_rows(text))
     if not rows or not any(rows[0]):
         raise MalformedFileError("the file has no header row", source=source)
     collector = _Collector(errors, source)
