@@ -111,3 +111,18 @@ def test_status_and_dna_gaps(session, settings, cipher):
     assert gap.suggestions[0].configuration == "couple"
     assert gap.suggestions[0].gain > 3  # a second parent adds orders of magnitude
     assert session.scalar(select(Match.id)) is None
+
+
+def test_duplicate_specimen_id_is_refused(factory, settings):
+    from homeward.registry.db import session_scope
+    from homeward.registry.models import Sample
+
+    with session_scope(factory) as session:
+        family = make_family(session, settings)
+        sample_for(session, "C-1", child=family.child)
+    with pytest.raises(RuleViolationError, match="already registered"):
+        with session_scope(factory) as session:
+            sample_for(session, "C-1", relative=session.get(type(family.father),
+                                                           family.father.id))
+    with session_scope(factory) as session:
+        assert session.scalars(select(Sample.specimen_id)).all() == ["C-1"]
