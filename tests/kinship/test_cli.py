@@ -9,20 +9,9 @@ from pathlib import Path
 
 import pytest
 
-FREQ = """# N: 50
-locus,allele,frequency
-D3S1358,14,0.1
-D3S1358,15,0.2
-D3S1358,16,0.3
-D3S1358,17,0.4
-vWA,14,0.05
-vWA,16,0.15
-vWA,17,0.3
-vWA,18,0.5
-TH01,6,0.2
-TH01,9,0.3
-TH01,9.3,0.5
-"""
+from .conftest import SMALL_TABLE
+
+FREQ = "# N: 50\n" + SMALL_TABLE
 
 PROFILES = """sample,locus,allele1,allele2
 child,D3S1358,14,15
