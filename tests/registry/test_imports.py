@@ -124,9 +124,9 @@ def test_database_failure_mid_import_stores_nothing(registered, factory, setting
     path.write_text(write_long_csv([registered.child_profile, registered.father_profile]))
     with session_scope(factory) as session:
         before = _count(session, AuditEvent.id)
-    import homeward.workflow.imports as imports
+    from homeward.registry import audit
 
-    real_record = imports.audit.record
+    real_record = audit.record
     calls = {"n": 0}
 
     def failing_record(*args, **kwargs):
@@ -135,7 +135,7 @@ def test_database_failure_mid_import_stores_nothing(registered, factory, setting
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))
         return real_record(*args, **kwargs)
 
-    monkeypatch.setattr(imports.audit, "record", failing_record)
+    monkeypatch.setattr(audit, "record", failing_record)
     with pytest.raises(OperationalError):
         with session_scope(factory) as session:
             import_profiles(session, path, actor="analyst", cipher=cipher, settings=settings)

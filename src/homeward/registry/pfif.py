@@ -45,12 +45,15 @@ class PfifRecord:
 
 @dataclass(frozen=True)
 class PfifError:
-    record: str
+    """One problem: the record kind ("person", "note", "document") and its position."""
+
+    kind: str
+    index: int
     field: str
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.record}, {self.field}: {self.reason}"
+        return f"{self.kind} {self.index}, {self.field}: {self.reason}"
 
 
 def parse_datetime(text: str) -> dt.datetime:
@@ -86,9 +89,9 @@ def parse_pfif(data: bytes) -> tuple[list[PfifRecord], list[PfifError]]:
     try:
         root = SafeElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException) as error:
-        return [], [PfifError("document", "xml", f"not well-formed PFIF XML: {error}")]
+        return [], [PfifError("document", 0, "xml", f"not well-formed PFIF XML: {error}")]
     if root.tag != f"{{{NAMESPACE}}}pfif":
-        return [], [PfifError("document", "root",
+        return [], [PfifError("document", 0, "root",
                               f"expected <pfif> in namespace {NAMESPACE}, found {root.tag}")]
     records: list[PfifRecord] = []
     index = 0
@@ -108,7 +111,7 @@ def parse_pfif(data: bytes) -> tuple[list[PfifRecord], list[PfifError]]:
         elif name == "note":
             records.append(PfifRecord("note", index, _text_fields(element, NOTE_FIELDS)))
         else:
-            errors.append(PfifError(f"element {index}", name, "unknown PFIF element"))
+            errors.append(PfifError("element", index, name, "unknown PFIF element"))
     for record in records:
         errors += validate(record)
         for note in record.notes:
@@ -117,9 +120,11 @@ def parse_pfif(data: bytes) -> tuple[list[PfifRecord], list[PfifError]]:
 
 
 def validate(record: PfifRecord) -> list[PfifError]:
-    label = f"{record.kind} {record.index}"
+    def error(name: str, reason: str) -> PfifError:
+        return PfifError(record.kind, record.index, name, reason)
+
     mandatory = PERSON_MANDATORY if record.kind == "person" else NOTE_MANDATORY
-    errors = [PfifError(label, name, "mandatory field is missing or empty")
+    errors = [error(name, "mandatory field is missing or empty")
               for name in mandatory if not record.fields.get(name)]
     for name in ("source_date", "entry_date", "expiry_date"):
         value = record.fields.get(name)
@@ -127,23 +132,21 @@ def validate(record: PfifRecord) -> list[PfifError]:
             try:
                 parse_datetime(value)
             except ValueError:
-                errors.append(PfifError(label, name, f"{value!r} is not a PFIF date"))
+                errors.append(error(name, f"{value!r} is not a PFIF date"))
     if record.kind == "person":
         if record.fields.get("sex", "") not in SEXES:
-            errors.append(PfifError(label, "sex", f"{record.fields['sex']!r} is not female, "
-                                                  "male or other"))
+            errors.append(error("sex", f"{record.fields['sex']!r} is not female, male or other"))
         dob = record.fields.get("date_of_birth")
         if dob:
             try:
                 dt.date.fromisoformat(dob if len(dob) == 10 else dob + "-01"[: 10 - len(dob)])
             except ValueError:
-                errors.append(PfifError(label, "date_of_birth", f"{dob!r} is not a date"))
+                errors.append(error("date_of_birth", f"{dob!r} is not a date"))
     else:
         if record.fields.get("status", "") not in NOTE_STATUSES:
-            errors.append(PfifError(label, "status", f"{record.fields['status']!r} is not a "
-                                                     "PFIF note status"))
+            errors.append(error("status", f"{record.fields['status']!r} is not a PFIF note status"))
         if not record.fields.get("person_record_id"):
-            errors.append(PfifError(label, "person_record_id", "a note names its person"))
+            errors.append(error("person_record_id", "a note names its person"))
     return errors
 
 

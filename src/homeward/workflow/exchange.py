@@ -8,6 +8,7 @@ Finder blanks them for clients without full read access) and is audited.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import select
@@ -30,12 +31,7 @@ PFIF_SEX = {"female": "female", "male": "male", "other": "unknown"}
 
 
 def _as_row_errors(errors: list[PfifError]) -> list[RowError]:
-    out = []
-    for error in errors:
-        number = int(error.record.rsplit(" ", 1)[-1]) if error.record[-1:].isdigit() else 0
-        out.append(RowError(number, f"{error.record.split(' ')[0]}.{error.field}",
-                            error.reason))
-    return out
+    return [RowError(e.index, f"{e.kind}.{e.field}", e.reason) for e in errors]
 
 
 def import_pfif(session: Session, path: str | Path, *, actor: str) -> ImportReport:
@@ -43,7 +39,7 @@ def import_pfif(session: Session, path: str | Path, *, actor: str) -> ImportRepo
     data = Path(path).read_bytes()
     records, errors = parse_pfif(data)
     if not records and not errors:
-        errors = [PfifError("document", "pfif", "the document holds no person or note")]
+        errors = [PfifError("document", 0, "pfif", "the document holds no person or note")]
     known = {r.fields.get("person_record_id") for r in records if r.kind == "person"}
     for record in records:
         if record.kind == "note":
@@ -51,7 +47,7 @@ def import_pfif(session: Session, path: str | Path, *, actor: str) -> ImportRepo
             exists = session.scalar(select(MissingReport.id).where(
                 MissingReport.external_id == pid))
             if pid and pid not in known and not exists:
-                errors.append(PfifError(f"note {record.index}", "person_record_id",
+                errors.append(PfifError("note", record.index, "person_record_id",
                                         f"no person {pid!r} in the file or the registry"))
     if errors:
         raise ImportFailedError(source, _as_row_errors(errors))
@@ -64,8 +60,6 @@ def import_pfif(session: Session, path: str | Path, *, actor: str) -> ImportRepo
             report.skipped += 1
             continue
         dob = fields.get("date_of_birth") or None
-        import datetime as dt
-
         register_missing_report(
             session, actor=actor, external_id=fields["person_record_id"],
             child_name=fields["full_name"], sex=PFIF_SEX.get(fields.get("sex", "")),

@@ -18,11 +18,8 @@ from sqlalchemy.orm import Session
 
 from homeward.config import Settings, get_settings
 from homeward.kinship.errors import InputError
-from homeward.kinship.loci import is_amelogenin
 from homeward.kinship.readers import read_profiles, read_text
-from homeward.registry import audit
 from homeward.registry.models import (
-    CustodyEvent,
     FoundChild,
     Match,
     MissingReport,
@@ -32,7 +29,7 @@ from homeward.registry.models import (
 from homeward.security.crypto import ProfileCipher
 from homeward.workflow.cases import register_found_child, register_missing_report
 from homeward.workflow.errors import ImportFailedError, RowError, WorkflowError
-from homeward.workflow.samples import check_storable
+from homeward.workflow.samples import check_storable, record_typing, seal_profile
 
 
 @dataclass
@@ -98,21 +95,13 @@ def import_profiles(session: Session, path: str | Path, *, actor: str, cipher: P
         raise ImportFailedError(source, sorted(errors, key=lambda e: e.row))
     new_rows = []
     for sample, profile in to_store:
-        stored = StoredProfile(
-            sample_id=sample.id, specimen_id=sample.specimen_id,
-            side="child" if sample.found_child_id else "relative",
-            sealed=cipher.seal(profile),
-            loci_typed=sum(1 for locus in profile.genotypes if not is_amelogenin(locus)),
-            loaded_by=actor)
+        stored = seal_profile(sample, profile, cipher, actor=actor)
         new_rows.append((stored, profile))
         session.add(stored)
     session.flush()
     for stored, _ in new_rows:
-        session.add(CustodyEvent(sample_id=stored.sample_id, actor=actor, action="typed",
-                                 note=f"imported from {Path(source).name}"))
-        audit.record(session, actor=actor, action="create", entity="profile",
-                     entity_id=stored.id, reason=f"import {Path(source).name}",
-                     details={"specimen_id": stored.specimen_id})
+        record_typing(session, stored, actor=actor,
+                      reason=f"imported from {Path(source).name}")
     report.stored = len(new_rows)
     if match and new_rows:
         from homeward.workflow.matching import match_profile

@@ -90,6 +90,28 @@ def check_storable(sample: Sample, profile: Profile) -> None:
         raise RuleViolationError(f"specimen {sample.specimen_id}: profile has no STR locus")
 
 
+def seal_profile(sample: Sample, profile: Profile, cipher: ProfileCipher, *,
+                 actor: str) -> StoredProfile:
+    """The encrypted row for a checked profile (not yet added to the session)."""
+    return StoredProfile(
+        sample_id=sample.id, specimen_id=sample.specimen_id,
+        side="child" if sample.found_child_id else "relative",
+        sealed=cipher.seal(profile),
+        loci_typed=sum(1 for locus in profile.genotypes if not is_amelogenin(locus)),
+        loaded_by=actor)
+
+
+def record_typing(session: Session, stored: StoredProfile, *, actor: str,
+                  reason: str | None = None) -> None:
+    """Custody event and audit event of a newly stored (flushed) profile."""
+    session.add(CustodyEvent(sample_id=stored.sample_id, actor=actor, action="typed",
+                             note=reason))
+    audit.record(session, actor=actor, action="create", entity="profile",
+                 entity_id=stored.id, reason=reason,
+                 details={"specimen_id": stored.specimen_id,
+                          "loci_typed": stored.loci_typed})
+
+
 def store_profile(session: Session, *, actor: str, profile: Profile,
                   cipher: ProfileCipher, match: bool = True,
                   settings: Settings | None = None) -> tuple[StoredProfile, list[Match]]:
@@ -107,18 +129,10 @@ def store_profile(session: Session, *, actor: str, profile: Profile,
         raise RuleViolationError(
             f"specimen {sample.specimen_id} already has a different profile; a re-typing "
             "is a new specimen")
-    stored = StoredProfile(
-        sample_id=sample.id, specimen_id=sample.specimen_id,
-        side="child" if sample.found_child_id else "relative",
-        sealed=cipher.seal(profile),
-        loci_typed=sum(1 for locus in profile.genotypes if not is_amelogenin(locus)),
-        loaded_by=actor)
+    stored = seal_profile(sample, profile, cipher, actor=actor)
     session.add(stored)
     session.flush()
-    session.add(CustodyEvent(sample_id=sample.id, actor=actor, action="typed"))
-    audit.record(session, actor=actor, action="create", entity="profile",
-                 entity_id=stored.id, details={"specimen_id": sample.specimen_id,
-                                               "loci_typed": stored.loci_typed})
+    record_typing(session, stored, actor=actor)
     matches: list[Match] = []
     if match:
         from homeward.workflow.matching import match_profile
