@@ -155,13 +155,19 @@ def _involves_suspect(session: Session, match: Match) -> bool:
                                                          Relative.is_suspect)))
 
 
-def _on_confirmed(session: Session, match: Match, actor: str) -> None:
+def _move_case(session: Session, match: Match, *, report_state: str, child_state: str,
+               actor: str, reason: str) -> tuple[MissingReport, FoundChild]:
+    """Move the match's missing report and found child together."""
     report = session.get(MissingReport, match.report_id)
     child = session.get(FoundChild, match.found_child_id)
     assert report is not None and child is not None
-    transition(session, report, "missing_report", "confirmed", actor=actor,
-               reason=f"match {match.id} confirmed")
-    transition(session, child, "found_child", "matched", actor=actor,
+    transition(session, report, "missing_report", report_state, actor=actor, reason=reason)
+    transition(session, child, "found_child", child_state, actor=actor, reason=reason)
+    return report, child
+
+
+def _on_confirmed(session: Session, match: Match, actor: str) -> None:
+    _move_case(session, match, report_state="confirmed", child_state="matched", actor=actor,
                reason=f"match {match.id} confirmed")
 
 
@@ -197,13 +203,8 @@ def reunite(session: Session, match_id: int, *, actor: str, date: dt.date,
             child_consent: bool | None = None) -> Reunification:
     match = get_match(session, match_id)
     transition(session, match, "match", "reunited", actor=actor, reason="reunited")
-    report = session.get(MissingReport, match.report_id)
-    child = session.get(FoundChild, match.found_child_id)
-    assert report is not None and child is not None
-    transition(session, report, "missing_report", "reunited", actor=actor,
-               reason=f"reunited on {date}")
-    transition(session, child, "found_child", "reunited", actor=actor,
-               reason=f"reunited on {date}")
+    _, child = _move_case(session, match, report_state="reunited", child_state="reunited",
+                          actor=actor, reason=f"reunited on {date}")
     for placement in child.placements:
         if placement.ended_on is None:
             placement.ended_on = date
