@@ -23,6 +23,14 @@ class Settings(BaseSettings):
     profile_key: str | None = None
     key_file: Path = Path("homeward-data/profile.key")
 
+    # Web application: the session-signing secret (else a 0600 file beside the profile
+    # key), secure cookies behind HTTPS in production, and login throttling.
+    secret_key: str | None = None
+    secret_key_file: Path = Path("homeward-data/session.key")
+    secure_cookies: bool = False
+    login_attempts: int = 5
+    login_window_seconds: int = 300
+
     frequency_table: str = "china_standard_appendixD_58str"
     theta: float = 0.01
     mutation_model: str | None = "stepwise"

@@ -21,6 +21,7 @@ from homeward.cli.registry import (
     import_app,
     status_command,
 )
+from homeward.cli.web import serve_command
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Homeward: bring trafficked and missing children home.")
@@ -32,6 +33,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(audit_app, name="audit")
 app.command("status")(status_command)
 app.command("dna-gaps")(dna_gaps_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

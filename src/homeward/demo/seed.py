@@ -25,9 +25,10 @@ from homeward.config import Settings, get_settings
 from homeward.kinship import simulate
 from homeward.kinship.model import build_locus_models
 from homeward.kinship.profiles import Profile
-from homeward.registry.gazetteer import Place, cities, province
+from homeward.registry.gazetteer import cities, province
 from homeward.registry.models import Location, MissingReport, Operation, User
 from homeward.security.crypto import ProfileCipher
+from homeward.web.security import hash_password
 from homeward.workflow import cases, review, samples
 from homeward.workflow.adoption import mark_adoption_eligible
 from homeward.workflow.matching import kinship_setup
@@ -37,8 +38,12 @@ DESTINATION_PROVINCES = ("13", "37", "41", "35", "44")  # Hebei, Shandong, Henan
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "小明伟芳娜敏静丽强磊军洋勇艳杰娟涛超秀霞平刚桂英华建国宝亮红玉兰文斌浩宇欣怡梓涵子轩"
 
+# Every demo account has this password; ``./run.sh demo`` prints them. Never in production.
+DEMO_PASSWORD = "homeward-demo"
+
 DEMO_USERS = (
     ("admin", "Administrator", "administrator", None, None),
+    ("police.national", "Inspector Ma (Ministry desk)", "police", "national", None),
     ("police.yunnan", "Officer Li (Yunnan)", "police", "53", None),
     ("police.hebei", "Officer Zhao (Hebei)", "police", "13", None),
     ("lab.analyst", "Dr Chen (DNA lab)", "lab_analyst", None, None),
@@ -76,17 +81,6 @@ def _name(rng: np.random.Generator) -> tuple[str, str]:
     return zh, parts[0].capitalize() + " " + "".join(parts[1:]).capitalize()
 
 
-def _location(session: Session, place: Place, cache: dict[str, Location]) -> Location:
-    if place.adcode not in cache:
-        existing = session.scalar(select(Location).where(Location.adcode == place.adcode))
-        cache[place.adcode] = existing or Location(
-            adcode=place.adcode, name=place.name, name_en=place.name_en,
-            province=province(place.province_code).name_en,
-            longitude=place.longitude, latitude=place.latitude)
-        session.add(cache[place.adcode])
-    return cache[place.adcode]
-
-
 def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
               found: int = 1500, settings: Settings | None = None,
               cipher: ProfileCipher | None = None, today: dt.date | None = None,
@@ -99,9 +93,11 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
     today = today or dt.date(2026, 11, 1)
     rng = np.random.default_rng(seed)
     actor = "seed"
+    password_hash = hash_password(DEMO_PASSWORD)
     for username, display, role, jurisdiction, institution in DEMO_USERS:
         session.add(User(username=username, display_name=display, role=role,
-                         jurisdiction=jurisdiction, institution=institution))
+                         jurisdiction=jurisdiction, institution=institution,
+                         password_hash=password_hash))
     operations = []
     for external_id, name, started, provinces in OPERATIONS:
         operation = Operation(external_id=external_id, name=name, started_on=started,
@@ -135,7 +131,7 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
             session, actor=actor, external_id=f"homeward.demo/person.{i + 1:05d}",
             child_name=pinyin, child_name_zh=zh, child_name_pinyin=pinyin, sex=sex,
             birth_date=born, last_seen_date=lost,
-            last_seen_location=_location(session, place, places),
+            last_seen_location=cases.location_for(session, place, places),
             jurisdiction=source, reporter_name=father_py, published=bool(rng.random() < 0.8),
             description=f"{'Boy' if sex == 'male' else 'Girl'}, last seen in "
                         f"{place.name_en}, {province(source).name_en}",
@@ -186,7 +182,7 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
         child = cases.register_found_child(
             session, actor=actor, external_id=f"FC-{j + 1:05d}",
             kind="rescued" if operation else "street", sex=sex, found_date=found_on,
-            found_location=_location(session, place, places),
+            found_location=cases.location_for(session, place, places),
             operation=operation, estimated_birth_date=estimated, jurisdiction=destination,
             rescued_from_address=f"{place.name_en}, village {rng.integers(1, 90)}, "
                                  f"house {rng.integers(1, 300)}" if operation else None,
@@ -228,6 +224,7 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
             samples.store_profile(session, actor="lab.analyst", profile=profile,
                                   cipher=cipher, match=True, settings=settings)
 
+    _link_demo_accounts(session, report_rows, found_rows)
     _advance_some_matches(session, rng, cipher, settings, today)
     mark_adoption_eligible(session, today=today, actor="system", settings=settings)
     from homeward.registry.models import Match, Reunification, StoredProfile
@@ -236,6 +233,23 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
                        int(session.scalar(select(func.count(StoredProfile.id))) or 0),
                        int(session.scalar(select(func.count(Match.id))) or 0),
                        int(session.scalar(select(func.count(Reunification.id))) or 0))
+
+
+def _link_demo_accounts(session: Session, reports: list[MissingReport],
+                        children: list) -> None:
+    """The demo family owns the first report; care staff work where most children are."""
+    from collections import Counter
+
+    from homeward.registry.models import Placement
+
+    family = session.scalar(select(User).where(User.username == "family"))
+    care = session.scalar(select(User).where(User.username == "care.staff"))
+    if family is not None and reports:
+        family.report_id = reports[0].id
+    busiest = Counter(session.scalars(select(Placement.institution).where(
+        Placement.ended_on.is_(None)))).most_common(1)
+    if care is not None and busiest:
+        care.institution = busiest[0][0]
 
 
 def _advance_some_matches(session: Session, rng: np.random.Generator, cipher: ProfileCipher,

@@ -71,3 +71,9 @@ def province(code: str) -> Place:
 def cities(province_code: str) -> list[Place]:
     return sorted((p for p in places().values() if p.province_code == province_code
                    and p.is_city), key=lambda p: p.adcode)
+
+
+def provinces() -> list[Place]:
+    """The 34 provincial-level units, by adcode."""
+    return sorted((p for p in places().values() if p.adcode[2:] == "0" * 10),
+                  key=lambda p: p.adcode)

@@ -58,6 +58,8 @@ class User(Base):
     institution: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A family account sees exactly one missing report: its own.
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("missing_reports.id"))
 
 
 class Operation(Base):
@@ -332,3 +334,16 @@ class AuditEvent(Base):
     details: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Photo(Base):
+    """A photo of a missing or found child, stored without its EXIF metadata."""
+
+    __tablename__ = "photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("missing_reports.id"), index=True)
+    found_child_id: Mapped[int | None] = mapped_column(ForeignKey("found_children.id"))
+    media_type: Mapped[str] = mapped_column(String(40))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

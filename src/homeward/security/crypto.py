@@ -25,19 +25,24 @@ class ProfileKeyError(Exception):
     """The profile key is missing, malformed, or does not open a stored profile."""
 
 
+def key_from_file(path: Path) -> bytes:
+    """A secret kept in a 0600 file, created with 32 random bytes on first use."""
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)))
+    return base64.urlsafe_b64decode(path.read_bytes().strip())
+
+
 def load_key(settings: Settings | None = None) -> bytes:
     """The 32-byte key: from the setting, else the key file (created if absent)."""
     settings = settings or get_settings()
     if settings.profile_key:
         key = base64.urlsafe_b64decode(settings.profile_key)
     else:
-        path = Path(settings.key_file)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)))
-        key = base64.urlsafe_b64decode(path.read_bytes().strip())
+        key = key_from_file(settings.key_file)
     if len(key) != 32:
         raise ProfileKeyError("the profile key must be 32 bytes (base64-encoded)")
     return key

@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homeward.registry import audit
+from homeward.registry.gazetteer import Place, province
 from homeward.registry.models import (
     FoundChild,
+    Location,
     MissingReport,
     Placement,
     Relative,
@@ -43,6 +45,22 @@ def _created(session: Session, record: Any, entity: str, actor: str,
     session.flush()
     audit.record(session, actor=actor, action="create", entity=entity, entity_id=record.id,
                  reason=reason, details={"external_id": getattr(record, "external_id", None)})
+
+
+def location_for(session: Session, place: Place,
+                 cache: dict[str, Location] | None = None) -> Location:
+    """The registry's row for a gazetteer place, created on first use."""
+    if cache is not None and place.adcode in cache:
+        return cache[place.adcode]
+    location = session.scalar(select(Location).where(Location.adcode == place.adcode))
+    if location is None:
+        location = Location(adcode=place.adcode, name=place.name, name_en=place.name_en,
+                            province=province(place.province_code).name_en,
+                            longitude=place.longitude, latitude=place.latitude)
+        session.add(location)
+    if cache is not None:
+        cache[place.adcode] = location
+    return location
 
 
 def register_missing_report(session: Session, *, actor: str, external_id: str,

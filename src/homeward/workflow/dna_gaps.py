@@ -76,19 +76,22 @@ def _current(typed: set[str]) -> str | None:
 
 
 def dna_gaps(session: Session, *, settings: Settings | None = None,
-             limit: int | None = None) -> list[DnaGap]:
+             limit: int | None = None, report_ids: list[int] | None = None) -> list[DnaGap]:
     settings = settings or get_settings()
     expected = expected_log10_lr((settings.frequency_table, settings.theta,
                                   settings.mutation_model, settings.mutation_rate))
     typed_by_report: dict[int, set[str]] = defaultdict(set)
     registered: dict[int, set[str]] = defaultdict(set)
-    rows = session.execute(
-        select(Relative.report_id, Relative.relationship_to_child, StoredProfile.id)
-        .outerjoin(Sample, Sample.relative_id == Relative.id)
-        .outerjoin(StoredProfile, StoredProfile.sample_id == Sample.id)).all()
+    relatives = (select(Relative.report_id, Relative.relationship_to_child, StoredProfile.id)
+                 .outerjoin(Sample, Sample.relative_id == Relative.id)
+                 .outerjoin(StoredProfile, StoredProfile.sample_id == Sample.id))
+    query = select(MissingReport).where(MissingReport.status.not_in(CLOSED_REPORT_STATES))
+    if report_ids is not None:
+        relatives = relatives.where(Relative.report_id.in_(report_ids))
+        query = query.where(MissingReport.id.in_(report_ids))
+    rows = session.execute(relatives).all()
     for report_id, relation, profile_id in rows:
         (typed_by_report if profile_id else registered)[report_id].add(relation)
-    query = select(MissingReport).where(MissingReport.status.not_in(CLOSED_REPORT_STATES))
     query = query.order_by(MissingReport.id)
     if limit:
         query = query.limit(limit)

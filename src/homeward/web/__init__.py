@@ -1,0 +1,1 @@
+"""Homeward's web application (FastAPI, server-rendered pages and ``/api/v1``)."""

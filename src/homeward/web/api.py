@@ -1,0 +1,386 @@
+"""The JSON API (``/api/v1``): the same rules as the pages, for other systems and scripts.
+
+Sign in with ``POST /api/v1/session``; the answer carries the CSRF token that every
+state-changing call sends back in ``X-CSRF-Token``. Anonymous calls reach only the
+public routes (alerts, search, statistics, tips, family registration), which are rate
+limited per client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from homeward.registry import audit
+from homeward.registry.models import Match, MissingReport, User
+from homeward.web import publishing
+from homeward.web.access import visible_reports
+from homeward.web.dashboards import REVIEW_STATES
+from homeward.web.deps import check_csrf, csrf_token, current_user, db, needs
+from homeward.web.family_view import family_case
+from homeward.web.intake_forms import FamilyRegistration, TipIn, register_family_case, submit_tip
+from homeward.web.security import verify_password
+from homeward.web.views.cases import open_child, open_report
+from homeward.web.views.lab import MAX_UPLOAD, subject_of
+from homeward.web.views.public import client_address
+from homeward.web.views.review import review_sheet
+from homeward.workflow import review, samples
+from homeward.workflow.errors import ImportFailedError
+from homeward.workflow.imports import import_profiles
+
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Specimen = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,80}$")]
+Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00]*$")]
+
+public = APIRouter(prefix="/api/v1", tags=["public"])
+private = APIRouter(prefix="/api/v1", dependencies=[Depends(check_csrf)])
+
+
+class Credentials(BaseModel):
+    username: Name
+    password: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class SessionOut(BaseModel):
+    username: str
+    role: str
+    csrf_token: str
+
+
+class AlertOut(BaseModel):
+    id: int
+    name: str
+    name_zh: str | None
+    sex: str | None
+    age_when_missing: int | None
+    place: str | None
+    province: str | None
+    month_missing: str | None
+    has_photo: bool
+
+
+class TipOut(BaseModel):
+    id: int
+    urgent: bool
+    status: str
+
+
+class RegistrationOut(BaseModel):
+    report_id: int
+    username: str
+
+
+class ReportOut(BaseModel):
+    id: int
+    external_id: str
+    child_name: str
+    child_name_zh: str | None
+    sex: str | None
+    birth_date: dt.date | None
+    last_seen_date: dt.date | None
+    jurisdiction: str | None
+    status: str
+    published: bool
+
+
+class ChildOut(BaseModel):
+    id: int
+    external_id: str
+    kind: str
+    sex: str | None
+    found_date: dt.date | None
+    estimated_birth_date: dt.date | None
+    jurisdiction: str | None
+    status: str
+
+
+class MatchOut(BaseModel):
+    id: int
+    relationship_tested: str
+    log10_lr: float
+    loci_compared: int
+    exclusions: int
+    state: str
+    second_sample_specimen: str | None
+
+
+class ReviewLocus(BaseModel):
+    locus: str
+    genotypes: list[str]
+    lr: float | None
+    excluded: bool
+
+
+class ReviewOut(MatchOut):
+    people: list[tuple[str, str]]
+    posterior: float
+    prior: float
+    loci: list[ReviewLocus]
+
+
+class SecondSampleIn(BaseModel):
+    specimen_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,80}$")]
+
+
+class DecisionIn(BaseModel):
+    confirm: bool
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class SampleIn(BaseModel):
+    specimen_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,80}$")]
+    subject: Annotated[str, Field(pattern=r"^(FC-[0-9A-Za-z-]{1,40}|relative:[0-9]{1,9})$")]
+    collected_by: Name
+    consent_by: Annotated[str, Field(min_length=1, max_length=200)]
+    consent_document: Annotated[str | None, Field(max_length=300)] = None
+    lab: Annotated[str | None, Field(max_length=200)] = None
+
+
+class ProfileOut(BaseModel):
+    specimen_id: str
+    genotypes: dict[str, list[str]]
+
+
+class UploadOut(BaseModel):
+    stored: int
+    already_present: int
+    match_candidates: list[int]
+
+
+class FamilyCaseOut(BaseModel):
+    case_number: str
+    stage: str
+    next_step: str
+    match_confirmed: bool
+    could_give_dna: list[str]
+    already_gave_dna: list[str]
+    where_to_give_dna: str
+
+
+def _limit_anonymous(request: Request) -> None:
+    limiter = request.app.state.submissions
+    key = f"ip:{client_address(request)}"
+    if limiter.blocked(key):
+        raise HTTPException(429, "too many submissions from this address; try later")
+    limiter.hit(key)
+
+
+# --- public ---------------------------------------------------------------------------
+
+@public.get("/public/alerts", response_model=list[AlertOut])
+def list_alerts(limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+                session: Session = Depends(db)) -> list[Any]:
+    return [a.as_json() for a in publishing.alerts(session, limit=limit, offset=offset)]
+
+
+@public.get("/public/alerts/{report_id}", response_model=AlertOut,
+            responses={404: {"description": "no such published alert"}})
+def get_alert(report_id: RecordId, session: Session = Depends(db)) -> Any:
+    found = publishing.alert(session, report_id)
+    if found is None:
+        raise HTTPException(404, "no published alert with this number")
+    return found.as_json()
+
+
+@public.get("/public/search", response_model=list[AlertOut])
+def search_alerts(request: Request, q: Annotated[str, Query(min_length=1, max_length=100)],
+                  session: Session = Depends(db)) -> list[Any]:
+    hits = request.app.state.names.search(session, q)
+    return [a.as_json() for a in publishing.alerts(session, [h.report_id for h in hits])]
+
+
+@public.get("/public/statistics")
+def public_statistics(session: Session = Depends(db)) -> dict[str, Any]:
+    return publishing.statistics(session)
+
+
+@public.post("/tips", response_model=TipOut, status_code=201,
+             responses={429: {"description": "rate limited"}})
+def post_tip(tip: TipIn, request: Request, session: Session = Depends(db)) -> Any:
+    _limit_anonymous(request)
+    record = submit_tip(session, tip, client=client_address(request))
+    return {"id": record.id, "urgent": record.urgent, "status": record.status}
+
+
+@public.post("/public/reports", response_model=RegistrationOut, status_code=201,
+             responses={409: {"description": "user name taken or dates inconsistent"},
+                        429: {"description": "rate limited"}})
+def register_report(form: FamilyRegistration, request: Request,
+                    session: Session = Depends(db)) -> Any:
+    _limit_anonymous(request)
+    account = register_family_case(session, form)
+    return {"report_id": account.report_id, "username": account.username}
+
+
+@public.post("/session", response_model=SessionOut,
+             responses={401: {"description": "wrong credentials"},
+                        429: {"description": "too many failures"}})
+def sign_in(credentials: Credentials, request: Request, session: Session = Depends(db)) -> Any:
+    throttle = request.app.state.throttle
+    keys = (f"user:{credentials.username.lower()}", f"ip:{client_address(request)}")
+    if throttle.blocked(*keys):
+        raise HTTPException(429, "too many failed sign-ins; try again later")
+    account = session.scalar(select(User).where(User.username == credentials.username,
+                                                User.active))
+    if account is None or not verify_password(account.password_hash, credentials.password):
+        throttle.hit(*keys)
+        raise HTTPException(401, "wrong user name or password")
+    throttle.reset(*keys)
+    request.session.clear()
+    request.session["user_id"] = account.id
+    audit.record(session, actor=account.username, action="login", entity="user",
+                 entity_id=account.id)
+    return {"username": account.username, "role": account.role,
+            "csrf_token": csrf_token(request)}
+
+
+# --- signed in ------------------------------------------------------------------------
+
+@private.delete("/session", status_code=204)
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+@private.get("/me")
+def me(user: User | None = Depends(current_user)) -> dict[str, Any]:
+    if user is None:
+        raise HTTPException(401, "sign in first")
+    return {"username": user.username, "role": user.role, "jurisdiction": user.jurisdiction}
+
+
+@private.get("/reports", response_model=list[ReportOut])
+def list_reports(status: Annotated[str | None, Query(pattern="^[a-z_]{1,30}$")] = None,
+                 limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                 offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+                 session: Session = Depends(db), user: User = Depends(needs("cases"))) -> Any:
+    query = visible_reports(user)
+    if status:
+        query = query.where(MissingReport.status == status)
+    reports = session.scalars(query.order_by(MissingReport.id).limit(limit)
+                              .offset(offset)).all()
+    audit.record(session, actor=user.username, action="list", entity="missing_report",
+                 entity_id="api", details={"shown": len(reports)})
+    return reports
+
+
+@private.get("/reports/{report_id}", response_model=ReportOut)
+def get_report(report_id: RecordId, session: Session = Depends(db),
+               user: User = Depends(needs("cases"))) -> Any:
+    return open_report(session, user, report_id, "api")
+
+
+@private.get("/children/{child_id}", response_model=ChildOut)
+def get_child(child_id: RecordId, session: Session = Depends(db),
+              user: User | None = Depends(current_user)) -> Any:
+    if user is None:
+        raise HTTPException(401, "sign in first")
+    if user.role not in ("police", "care_staff"):
+        raise HTTPException(403, "your role may not open children's records")
+    return open_child(session, user, child_id, "api")
+
+
+@private.get("/family/case", response_model=FamilyCaseOut)
+def get_family_case(session: Session = Depends(db),
+                    user: User = Depends(needs("family"))) -> Any:
+    case = family_case(session, user)
+    if case is None:
+        raise HTTPException(404, "this account has no case")
+    return {"case_number": case.report.external_id, "stage": case.stage,
+            "next_step": case.next_step, "match_confirmed": case.match_confirmed,
+            "could_give_dna": case.could_give_dna, "already_gave_dna": case.already_gave_dna,
+            "where_to_give_dna": case.where_to_give_dna}
+
+
+@private.get("/matches", response_model=list[MatchOut])
+def list_matches(session: Session = Depends(db), user: User = Depends(needs("review"))) -> Any:
+    return session.scalars(select(Match).where(Match.state.in_(REVIEW_STATES))
+                           .order_by(Match.log10_lr.desc()).limit(200)).all()
+
+
+def _review_out(session: Session, request: Request, match: Match, user: User) -> dict:
+    sheet = review_sheet(session, match, actor=user.username, cipher=request.app.state.cipher)
+    data = MatchOut.model_validate(match, from_attributes=True).model_dump()
+    return {**data, "people": sheet["people"], "posterior": sheet["posterior"],
+            "prior": sheet["prior"], "loci": sheet["rows"]}
+
+
+@private.get("/matches/{match_id}", response_model=ReviewOut)
+def get_match(match_id: RecordId, request: Request, session: Session = Depends(db),
+              user: User = Depends(needs("review"))) -> Any:
+    return _review_out(session, request, review.get_match(session, match_id), user)
+
+
+@private.post("/matches/{match_id}/second-sample", response_model=MatchOut)
+def post_second_sample(match_id: RecordId, body: SecondSampleIn, request: Request,
+                       session: Session = Depends(db),
+                       user: User = Depends(needs("second_sample"))) -> Any:
+    return review.confirm_second_sample(session, match_id, body.specimen_id,
+                                        actor=user.username, cipher=request.app.state.cipher)
+
+
+@private.post("/matches/{match_id}/review", response_model=MatchOut)
+def post_review(match_id: RecordId, body: DecisionIn, request: Request,
+                session: Session = Depends(db), user: User = Depends(needs("review"))) -> Any:
+    return review.review_match(session, match_id, reviewer=user.username, confirm=body.confirm,
+                               reason=body.reason, settings=request.app.state.settings)
+
+
+@private.post("/samples", status_code=201)
+def post_sample(body: SampleIn, session: Session = Depends(db),
+                user: User = Depends(needs("lab"))) -> dict[str, Any]:
+    sample = samples.register_sample(
+        session, actor=user.username, specimen_id=body.specimen_id,
+        collected_by=body.collected_by, collected_at=dt.datetime.now(dt.UTC),
+        consent_given=True, consent_by=body.consent_by,
+        consent_document=body.consent_document, lab=body.lab,
+        **subject_of(session, body.subject))
+    return {"specimen_id": sample.specimen_id, "id": sample.id}
+
+
+@private.post("/profiles", response_model=UploadOut,
+              responses={422: {"description": "rows refused; nothing stored"}})
+async def post_profiles(request: Request, file: UploadFile = File(),
+                        session: Session = Depends(db),
+                        user: User = Depends(needs("lab"))) -> Any:
+    content = await file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise HTTPException(413, "the file is larger than 20 MB")
+    with tempfile.TemporaryDirectory() as folder:
+        path = FilePath(folder) / "upload.csv"
+        path.write_bytes(content)
+        try:
+            report = import_profiles(session, path, actor=user.username,
+                                     cipher=request.app.state.cipher,
+                                     settings=request.app.state.settings)
+        except ImportFailedError as error:
+            raise HTTPException(422, [str(e) for e in error.errors]) from None
+    return {"stored": report.stored, "already_present": report.skipped,
+            "match_candidates": [m.id for m in report.matches]}
+
+
+@private.get("/profiles/{specimen_id}", response_model=ProfileOut)
+def get_profile(specimen_id: Specimen, request: Request, session: Session = Depends(db),
+                user: User = Depends(needs("lab"))) -> Any:
+    profile = samples.read_profile(session, specimen_id, actor=user.username,
+                                   reason="api profile read", cipher=request.app.state.cipher)
+    return {"specimen_id": specimen_id,
+            "genotypes": {locus: list(alleles) for locus, alleles in profile.genotypes.items()}}
+
+
+@private.get("/audit/verify")
+def verify_audit(session: Session = Depends(db),
+                 user: User = Depends(needs("admin"))) -> dict[str, Any]:
+    return audit.verify_chain(session).__dict__
+
+
+router = APIRouter()
+router.include_router(public)
+router.include_router(private)

@@ -1,0 +1,121 @@
+"""The FastAPI application: pages for every role and the JSON API under ``/api/v1``."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine, text
+from starlette.middleware.sessions import SessionMiddleware
+
+from homeward.config import Settings, get_settings
+from homeward.registry.db import make_engine, make_session_factory
+from homeward.security.crypto import ProfileCipher, key_from_file
+from homeward.web import access, i18n
+from homeward.web.name_search import NameIndex
+from homeward.web.security import SECURITY_HEADERS, RateLimiter
+from homeward.workflow.errors import (
+    NotFoundError,
+    PermissionDeniedError,
+    WorkflowError,
+)
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+SESSION_HOURS = 8
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    """A page in the request's language, with the user, CSRF token and role helpers."""
+    from homeward.web.deps import csrf_token
+
+    language = request.state.lang
+    translate = i18n.translations(language).gettext
+    context.update(request=request, user=getattr(request.state, "user", None),
+                   _=translate, lang=language, languages=i18n.LANGUAGES,
+                   csrf=csrf_token(request), can=access.can)
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", "")
+
+
+def _session_secret(settings: Settings) -> str:
+    if settings.secret_key:
+        return settings.secret_key
+    return base64.urlsafe_b64encode(key_from_file(settings.secret_key_file)).decode()
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url, pool_pre_ping=True)
+    app = FastAPI(title="Homeward", version="0.1.0",
+                  description="Bring trafficked and missing children home.",
+                  docs_url="/api/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.factory = make_session_factory(engine)
+    app.state.cipher = ProfileCipher.from_settings(settings)
+    app.state.throttle = RateLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.submissions = RateLimiter(20, 600)  # anonymous tips and registrations
+    app.state.names = NameIndex()
+
+    @app.middleware("http")
+    async def language_and_headers(request: Request, call_next):
+        request.state.lang = i18n.choose_language(request.cookies.get("lang"),
+                                                  request.headers.get("accept-language"))
+        request.state.user = None
+        response = await call_next(request)
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        if settings.secure_cookies:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
+        return response
+
+    app.add_middleware(SessionMiddleware, secret_key=_session_secret(settings),
+                       session_cookie="homeward_session", max_age=SESSION_HOURS * 3600,
+                       same_site="lax", https_only=settings.secure_cookies)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException):
+        if _wants_json(request):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code,
+                                headers=getattr(error, "headers", None))
+        if error.status_code == 401:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return render(request, "error.html", status_code=error.status_code,
+                      message=str(error.detail))
+
+    @app.exception_handler(WorkflowError)
+    async def workflow_error(request: Request, error: WorkflowError):
+        status = 404 if isinstance(error, NotFoundError) else (
+            403 if isinstance(error, PermissionDeniedError) else 409)
+        if _wants_json(request):
+            return JSONResponse({"detail": str(error)}, status_code=status)
+        return render(request, "error.html", status_code=status, message=str(error))
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            return JSONResponse({"status": "database unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    from homeward.web.api import router as api_router
+    from homeward.web.views import admin, care, cases, family, lab, public, review, staff
+
+    for module in (public, staff, cases, lab, review, care, family, admin):
+        app.include_router(module.router)
+    app.include_router(api_router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

@@ -1,0 +1,161 @@
+"""Investigators' pages: cases of their jurisdiction, children, operations, the tip queue."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from homeward.registry import audit
+from homeward.registry.models import (
+    AuditEvent,
+    FoundChild,
+    Match,
+    MissingReport,
+    Operation,
+    Photo,
+    Relative,
+    Sample,
+    Source,
+    Tip,
+    User,
+)
+from homeward.web.access import (
+    can,
+    may_open_child,
+    may_open_report,
+    visible_children,
+    visible_reports,
+)
+from homeward.web.app import render
+from homeward.web.deps import check_csrf, current_user, db, needs
+from homeward.web.photos import PhotoError, clean_photo
+from homeward.workflow.cases import read_found_child, read_missing_report
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+PAGE = 50
+
+
+def open_report(session: Session, user: User, report_id: int, why: str) -> MissingReport:
+    if not may_open_report(session, user, report_id):
+        raise HTTPException(404, "no such case in your jurisdiction")
+    return read_missing_report(session, report_id, actor=user.username, reason=why)
+
+
+def open_child(session: Session, user: User, child_id: int, why: str) -> FoundChild:
+    if not may_open_child(session, user, child_id):
+        raise HTTPException(404, "no such child among those you may see")
+    return read_found_child(session, child_id, actor=user.username, reason=why)
+
+
+def timeline(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(
+        AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id),
+        AuditEvent.action != "read").order_by(AuditEvent.seq)))
+
+
+@router.get("/cases")
+def case_list(request: Request, status: str = "", page: int = 1,
+              session: Session = Depends(db), user: User = Depends(needs("cases"))) -> Response:
+    query = visible_reports(user)
+    if status:
+        query = query.where(MissingReport.status == status)
+    page = max(1, min(page, 100_000))
+    reports = session.scalars(query.order_by(MissingReport.id.desc())
+                              .limit(PAGE).offset((page - 1) * PAGE)).all()
+    audit.record(session, actor=user.username, action="list", entity="missing_report",
+                 entity_id="page", details={"page": page, "shown": len(reports)})
+    return render(request, "police/cases.html", reports=reports, status=status, page=page)
+
+
+@router.get("/cases/{report_id}")
+def case_page(report_id: int, request: Request, session: Session = Depends(db),
+              user: User = Depends(needs("cases"))) -> Response:
+    report = open_report(session, user, report_id, "case page")
+    relatives = session.scalars(select(Relative).where(Relative.report_id == report.id)).all()
+    samples = {s.relative_id: s for s in session.scalars(select(Sample).where(
+        Sample.relative_id.in_([r.id for r in relatives])))}
+    tips = session.execute(select(Tip, Source).join(Source).where(
+        Tip.report_id == report.id).order_by(Tip.id.desc())).all()
+    matches = session.scalars(select(Match).where(Match.report_id == report.id)
+                              .order_by(Match.log10_lr.desc())).all()
+    return render(request, "police/case.html", report=report, relatives=relatives,
+                  samples=samples, tips=tips, matches=matches,
+                  events=timeline(session, "missing_report", report.id))
+
+
+@router.post("/cases/{report_id}/publish")
+def publish(report_id: int, request: Request, session: Session = Depends(db),
+            user: User = Depends(needs("cases"))) -> Response:
+    report = open_report(session, user, report_id, "publish alert")
+    report.published = not report.published
+    audit.record(session, actor=user.username, action="update", entity="missing_report",
+                 entity_id=report.id, details={"published": report.published})
+    request.app.state.names.invalidate()
+    return RedirectResponse(f"/cases/{report.id}", status_code=303)
+
+
+@router.post("/cases/{report_id}/photo")
+async def upload_photo(report_id: int, request: Request, photo: UploadFile = File(),
+                       session: Session = Depends(db),
+                       user: User = Depends(needs("cases"))) -> Response:
+    report = open_report(session, user, report_id, "add photo")
+    try:
+        content, media_type = clean_photo(await photo.read())
+    except PhotoError as error:
+        raise HTTPException(422, str(error)) from None
+    stored = Photo(report_id=report.id, media_type=media_type, content=content,
+                   uploaded_by=user.username)
+    session.add(stored)
+    session.flush()
+    audit.record(session, actor=user.username, action="create", entity="photo",
+                 entity_id=stored.id, details={"report_id": report.id})
+    return RedirectResponse(f"/cases/{report.id}", status_code=303)
+
+
+@router.get("/children/{child_id}")
+def child_page(child_id: int, request: Request, session: Session = Depends(db),
+               user: User | None = Depends(current_user)) -> Response:
+    if user is None:
+        raise HTTPException(401, "sign in first")
+    if not (can(user, "cases") or can(user, "care")):
+        raise HTTPException(403, "your role may not open this page")
+    child = open_child(session, user, child_id, "child page")
+    matches = session.scalars(select(Match).where(Match.found_child_id == child.id)
+                              .order_by(Match.log10_lr.desc())).all() if can(user, "cases") \
+        else []
+    return render(request, "police/child.html", child=child, matches=matches,
+                  events=timeline(session, "found_child", child.id))
+
+
+@router.get("/operations")
+def operations(request: Request, session: Session = Depends(db),
+               user: User = Depends(needs("operations"))) -> Response:
+    rows = session.execute(
+        select(Operation, func.count(FoundChild.id)).outerjoin(
+            FoundChild, FoundChild.operation_id == Operation.id)
+        .group_by(Operation.id).order_by(Operation.started_on)).all()
+    return render(request, "police/operations.html", operations=rows)
+
+
+@router.get("/operations/{operation_id}")
+def operation_page(operation_id: int, request: Request, session: Session = Depends(db),
+                   user: User = Depends(needs("operations"))) -> Response:
+    operation = session.get(Operation, operation_id)
+    if operation is None:
+        raise HTTPException(404, "no such operation")
+    children = session.scalars(visible_children(user).where(
+        FoundChild.operation_id == operation.id).order_by(FoundChild.id)).all()
+    audit.record(session, actor=user.username, action="list", entity="found_child",
+                 entity_id=f"operation:{operation.id}", details={"shown": len(children)})
+    return render(request, "police/operation.html", operation=operation, children=children)
+
+
+@router.get("/tips")
+def tip_queue(request: Request, session: Session = Depends(db),
+              user: User = Depends(needs("tips"))) -> Response:
+    tips = session.execute(select(Tip, Source).join(Source).where(Tip.status == "new")
+                           .order_by(Tip.urgent.desc(), Source.received_at.desc())
+                           .limit(100)).all()
+    return render(request, "police/tips.html", tips=tips)

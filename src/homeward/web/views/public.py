@@ -1,0 +1,181 @@
+"""Public pages: alerts, name search, statistics, tips, family registration, sign-in."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from homeward.registry import audit
+from homeward.registry.models import User
+from homeward.web import publishing
+from homeward.web.app import render
+from homeward.web.deps import check_csrf, current_user, db
+from homeward.web.i18n import LANGUAGES
+from homeward.web.intake_forms import (
+    FamilyRegistration,
+    TipIn,
+    province_choices,
+    register_family_case,
+    submit_tip,
+)
+from homeward.web.security import verify_password
+from homeward.workflow.errors import RuleViolationError
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: no open redirect to another host after sign-in."""
+    if not target or urlparse(target).netloc or not target.startswith("/") \
+            or target.startswith("//"):
+        return "/dashboard"
+    return target
+
+
+@router.get("/")
+def home(request: Request, session: Session = Depends(db),
+         user: User | None = Depends(current_user)) -> Response:
+    return render(request, "public/home.html", alerts=publishing.alerts(session, limit=12),
+                  stats=publishing.statistics(session))
+
+
+@router.get("/alerts")
+def alert_list(request: Request, page: int = 1, session: Session = Depends(db),
+               user: User | None = Depends(current_user)) -> Response:
+    page = max(1, min(page, 10_000))
+    return render(request, "public/alerts.html", page=page,
+                  alerts=publishing.alerts(session, limit=48, offset=(page - 1) * 48))
+
+
+@router.get("/alerts/{report_id}")
+def alert_page(report_id: int, request: Request, session: Session = Depends(db),
+               user: User | None = Depends(current_user)) -> Response:
+    found = publishing.alert(session, report_id)
+    if found is None:
+        raise HTTPException(404, "no published alert with this number (it may be closed)")
+    return render(request, "public/alert.html", alert=found)
+
+
+@router.get("/alerts/{report_id}/photo")
+def alert_photo(report_id: int, session: Session = Depends(db)) -> Response:
+    photo = publishing.public_photo(session, report_id)
+    if photo is None:
+        raise HTTPException(404, "no photo")
+    return Response(photo.content, media_type=photo.media_type)
+
+
+@router.get("/search")
+def search(request: Request, q: str = "", session: Session = Depends(db),
+           user: User | None = Depends(current_user)) -> Response:
+    q = q[:100]
+    hits = request.app.state.names.search(session, q) if q else []
+    found = publishing.alerts(session, [h.report_id for h in hits])
+    return render(request, "public/search.html", q=q, alerts=found)
+
+
+@router.get("/statistics")
+def statistics(request: Request, session: Session = Depends(db),
+               user: User | None = Depends(current_user)) -> Response:
+    return render(request, "public/statistics.html", stats=publishing.statistics(session))
+
+
+@router.get("/tips/new")
+def tip_form(request: Request, user: User | None = Depends(current_user)) -> Response:
+    return render(request, "public/tip.html", errors=[], form={})
+
+
+@router.post("/tips/new")
+async def tip_submit(request: Request, session: Session = Depends(db),
+                     user: User | None = Depends(current_user)) -> Response:
+    form = dict(await request.form())
+    form.pop("csrf_token", None)
+    try:
+        tip = TipIn.model_validate({k: v for k, v in form.items() if v != ""})
+    except ValidationError as error:
+        return render(request, "public/tip.html", status_code=422, form=form,
+                      errors=[f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                              for e in error.errors()])
+    record = submit_tip(session, tip, client=client_address(request))
+    return render(request, "public/tip_thanks.html", tip=record)
+
+
+@router.get("/register")
+def register_form(request: Request, user: User | None = Depends(current_user)) -> Response:
+    return render(request, "public/register.html", errors=[], form={},
+                  provinces=province_choices())
+
+
+@router.post("/register")
+async def register_submit(request: Request, session: Session = Depends(db),
+                          user: User | None = Depends(current_user)) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if k != "csrf_token"}
+    try:
+        account = register_family_case(session, FamilyRegistration.model_validate(form))
+    except ValidationError as error:
+        return render(request, "public/register.html", status_code=422, form=form,
+                      provinces=province_choices(),
+                      errors=[f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                              for e in error.errors()])
+    except RuleViolationError as error:
+        return render(request, "public/register.html", status_code=409, form=form,
+                      provinces=province_choices(), errors=[str(error)])
+    request.session.clear()
+    request.session["user_id"] = account.id
+    return RedirectResponse("/family?registered=1", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/dashboard",
+               user: User | None = Depends(current_user)) -> Response:
+    return render(request, "public/login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form(max_length=80),
+          password: str = Form(max_length=200), next: str = Form("/dashboard"),
+          session: Session = Depends(db)) -> Response:
+    throttle = request.app.state.throttle
+    keys = (f"user:{username.lower()}", f"ip:{client_address(request)}")
+    wait = throttle.blocked(*keys)
+    if wait:
+        return render(request, "public/login.html", status_code=429, next=_safe_next(next),
+                      error=f"Too many failed sign-ins; try again in {wait:.0f} seconds.")
+    account = session.scalar(select(User).where(User.username == username, User.active))
+    if account is None or not verify_password(account.password_hash, password):
+        throttle.hit(*keys)
+        audit.record(session, actor=username[:80] or "?", action="login_failed",
+                     entity="user", entity_id=account.id if account else "-")
+        return render(request, "public/login.html", status_code=401, next=_safe_next(next),
+                      error="Wrong user name or password.")
+    throttle.reset(*keys)
+    request.session.clear()  # a new session on sign-in: no fixation
+    request.session["user_id"] = account.id
+    audit.record(session, actor=account.username, action="login", entity="user",
+                 entity_id=account.id)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/language/{code}")
+def language(code: str, request: Request) -> Response:
+    if code not in LANGUAGES:
+        raise HTTPException(404, "unknown language")
+    back = _safe_next(request.headers.get("referer") and urlparse(
+        request.headers["referer"]).path) if request.headers.get("referer") else "/"
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
