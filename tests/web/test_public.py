@@ -1,0 +1,139 @@
+"""Public pages: name search in characters and pinyin, registration, tips, statistics,
+and the English/Chinese interface."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from homeward.registry.models import MissingReport, Relative, Tip, User
+from homeward.web.i18n import translations
+from homeward.web.name_search import name_keys, query_key
+from tests.web.conftest import csrf_of
+
+TEMPLATES = Path(__file__).parents[2] / "src/homeward/web/templates"
+
+
+@pytest.mark.parametrize("query", ["张小宝", "Zhang Xiaobao", "xiaobao zhang",
+                                   "zhang xiao bao", "ZHANGXIAOBAO", "zhang xiaobo"])
+def test_name_search_finds_a_child_in_characters_and_pinyin(query):
+    from rapidfuzz import fuzz
+
+    keys = name_keys("张小宝", "Zhang Xiaobao")
+    assert max(fuzz.ratio(query_key(query), key) for key in keys) >= 75
+
+
+def test_search_page_and_api(client, world):
+    for query in ("张小宝", "Zhang Xiaobao", "xiaobao zhang"):
+        found = client.get("/api/v1/public/search", params={"q": query}).json()
+        assert [a["id"] for a in found][:1] == [world.report_id], query
+    assert "张小宝" in client.get("/search", params={"q": "xiaobao zhang"}).text
+    assert client.get("/api/v1/public/search", params={"q": "Wang Fang"}).json() == []
+
+
+def test_closed_alerts_leave_public_view_at_once(client, world, factory):
+    assert client.get(f"/alerts/{world.report_id}").status_code == 200
+    with factory() as session, session.begin():
+        session.get(MissingReport, world.report_id).status = "confirmed"
+    assert client.get(f"/alerts/{world.report_id}").status_code == 404
+    assert client.get("/api/v1/public/search", params={"q": "张小宝"}).json() == []
+
+
+def _registration(username="mama.wang", **changes):
+    form = {"child_name": "王小明", "sex": "male", "birth_date": "2019-05-01",
+            "last_seen_date": "2023-08-15", "province_code": "53", "city": "Kunming",
+            "description": "Red jacket", "parent_name": "Wang Li", "relationship": "mother",
+            "contact": "13800000000", "username": username, "password": "a long password"}
+    form.update(changes)
+    return form
+
+
+def test_a_parent_registers_a_missing_child(client, world, factory):
+    token = csrf_of(client.get("/register").text)
+    response = client.post("/register", data={**_registration(), "csrf_token": token},
+                           follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/family")
+    page = client.get("/family").text
+    assert "王小明" in page and "We are searching." in page and "father" in page
+    with factory() as session:
+        report = session.scalar(select(MissingReport).where(
+            MissingReport.child_name_zh == "王小明"))
+        assert report.child_name_pinyin == "Wang Xiaoming"
+        assert report.jurisdiction == "53" and not report.published
+        assert report.last_seen_location.name_en == "Kunming"
+        account = session.scalar(select(User).where(User.username == "mama.wang"))
+        assert account.role == "family" and account.report_id == report.id
+        assert session.scalar(select(Relative.relationship_to_child).where(
+            Relative.report_id == report.id)) == "mother"
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"birth_date": "not a date"}, "birth_date"),
+    ({"password": "short"}, "password"),
+    ({"province_code": "5"}, "province_code"),
+    ({"last_seen_date": "2999-01-01"}, "last_seen_date"),
+])
+def test_bad_registration_names_the_field_and_stores_nothing(client, world, factory, changes,
+                                                             field):
+    with factory() as session:
+        before = session.scalar(select(func.count(MissingReport.id)))
+    token = csrf_of(client.get("/register").text)
+    response = client.post("/register", data={**_registration(**changes), "csrf_token": token})
+    assert response.status_code == 422 and field in response.text
+    with factory() as session:
+        assert session.scalar(select(func.count(MissingReport.id))) == before
+
+
+def test_a_taken_user_name_is_refused_and_nothing_is_stored(client, world, factory):
+    token = csrf_of(client.get("/register").text)
+    response = client.post("/register", data={**_registration(username="lab"),
+                                              "csrf_token": token})
+    assert response.status_code == 409 and "taken" in response.text
+    with factory() as session:
+        assert session.scalar(select(MissingReport.id).where(
+            MissingReport.child_name_zh == "王小明")) is None
+
+
+def test_tips_urgent_first_and_repeated_tips_bundled(client, world, signed_in, factory):
+    first = client.post("/api/v1/tips", json={"text": "A boy is being taken onto a train now",
+                                              "place": "Kunming station"}).json()
+    again = client.post("/api/v1/tips", json={"text": "A boy is being taken onto a train now",
+                                              "place": "Kunming station"}).json()
+    client.post("/api/v1/tips", json={"text": "I think I saw the girl last year"})
+    assert first["urgent"] and first["id"] == again["id"]
+    with factory() as session:
+        assert session.scalar(select(func.count(Tip.id))) == 2
+    police, _ = signed_in("police.yunnan")
+    queue = police.get("/tips").text
+    assert queue.index("being taken") < queue.index("last year")
+
+
+def test_tip_with_bad_fields_is_explained(client, world):
+    assert client.post("/api/v1/tips", json={"text": "hi"}).status_code == 422
+
+
+def test_statistics_suppress_small_counts(client, world):
+    stats = client.get("/api/v1/public/statistics").json()
+    assert stats["children_missing"] == 2
+    assert all(row["children"] == "<5" for row in stats["missing_by_province"])
+
+
+def test_interface_switches_to_chinese(client, world):
+    response = client.get("/language/zh", follow_redirects=True)
+    assert "走失儿童" in response.text and "按姓名搜索" in response.text
+    assert "走失儿童" in client.get("/", headers={"accept-language": "en"}).text  # cookie wins
+    client.cookies.clear()
+    assert "走失儿童" in client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9"}).text
+
+
+def test_every_interface_string_has_a_chinese_translation():
+    zh = translations("zh")
+    strings = set()
+    for template in TEMPLATES.rglob("*.html"):
+        strings |= set(re.findall(r"""_\(["']([^"']+)["']\)""", template.read_text()))
+    assert len(strings) > 100
+    missing = sorted(s for s in strings if zh.gettext(s) == s)
+    assert not missing, missing
