@@ -20,6 +20,18 @@ install_python() {
     fi
 }
 
+install_browser() {
+    # The end-to-end tests drive Debian's Chromium through Playwright (never a downloaded
+    # browser); a CJK font lets the Chinese pages render in screenshots.
+    if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq || true
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver \
+            fonts-wqy-zenhei >/dev/null
+    fi
+}
+
 start_postgres() {
     # The registry tests run on PostgreSQL too; start the local server if it is installed
     # but stopped. A test that needs it fails (never skips) when it stays unreachable.
@@ -33,21 +45,20 @@ start_postgres() {
 
 case "${1:-}" in
     demo)
-        # Until the web application exists, the demo runs the newest main jobs: the
-        # registry (migrate, seed the national data set, status, DNA gaps) and the
-        # kinship search demo. Data go to ./homeward.sqlite3 unless HOMEWARD_DATABASE_URL
-        # says otherwise; the profile key is created in ./homeward-data/.
+        # Migrate, seed the synthetic national data set when the database is empty, and
+        # serve the web application on http://127.0.0.1:8000 (demo accounts printed).
+        # Data go to ./homeward.sqlite3 unless HOMEWARD_DATABASE_URL says otherwise; the
+        # profile key and the session secret are created in ./homeward-data/.
         install_python
         shift
         "$VENV/bin/homeward" db upgrade
-        "$VENV/bin/homeward" demo seed "$@"
+        "$VENV/bin/homeward" demo seed
         "$VENV/bin/homeward" status
-        "$VENV/bin/homeward" dna-gaps --limit 10
-        "$VENV/bin/homeward" audit verify
-        exec "$VENV/bin/homeward" demo kinship
+        exec "$VENV/bin/homeward" serve --show-demo-accounts "$@"
         ;;
     test)
         install_python
+        install_browser
         start_postgres
         shift
         exec "$VENV/bin/python" -m pytest "$@"

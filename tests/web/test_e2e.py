@@ -1,0 +1,217 @@
+"""End to end in a real browser (Playwright driving Debian's Chromium).
+
+The main story: a parent registers a missing child; a lab analyst registers and uploads
+the parent's profile and a rescued child's profile; a candidate appears; a reviewer
+confirms it after a second sample; the family sees "Match confirmed."; the public alert
+is closed. Screenshots of each page go to tests/artifacts/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from homeward.config import Settings
+from homeward.kinship import simulate
+from homeward.kinship.model import build_locus_models
+from homeward.kinship.readers import write_long_csv
+from homeward.registry.db import make_engine, make_session_factory
+from homeward.registry.migrate import upgrade
+from homeward.registry.models import User
+from homeward.web.security import hash_password
+from homeward.workflow import cases
+from homeward.workflow.matching import kinship_setup
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+PASSWORD = "e2e password 1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real uvicorn server on a fresh SQLite database with staff accounts and one
+    rescued child; yields (base URL, folder of profile files)."""
+    url = f"sqlite:///{tmp_path}/e2e.sqlite3"
+    env = {**os.environ, "HOMEWARD_DATABASE_URL": url, "HOMEWARD_SECRET_KEY": "e2e",
+           "HOMEWARD_PROFILE_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
+    settings = Settings(database_url=url, profile_key=env["HOMEWARD_PROFILE_KEY"])
+    engine = make_engine(url)
+    upgrade(engine)
+    with make_session_factory(engine)() as session, session.begin():
+        for username, role, jurisdiction in (("police.yunnan", "police", "53"),
+                                             ("lab.analyst", "lab_analyst", None),
+                                             ("lab.second", "lab_analyst", None),
+                                             ("reviewer", "reviewer", None)):
+            session.add(User(username=username, display_name=username, role=role,
+                             jurisdiction=jurisdiction, password_hash=hash_password(PASSWORD)))
+        cases.register_found_child(session, actor="police", external_id="FC-E2E",
+                                   kind="rescued", sex="male", found_date=dt.date(2024, 3, 1),
+                                   estimated_birth_date=dt.date(2019, 5, 1), jurisdiction="13")
+    engine.dispose()
+    table, model, loci = kinship_setup(settings)
+    models = list(build_locus_models(table, model, loci).values())
+    child, father, mother = simulate.related("trio", models, 1, np.random.default_rng(11))
+    files = tmp_path / "profiles"
+    files.mkdir()
+    for name, dna, specimen in (("mother.csv", mother, "R-MOTHER"), ("child.csv", child, "C-E2E"),
+                                ("child2.csv", child, "C-E2E-2")):
+        (files / name).write_text(write_long_csv(simulate.to_profiles(dna, models, [specimen])))
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "homeward.web.main:app", "--host", "127.0.0.1",
+         "--port", str(port)], env=env, cwd=tmp_path,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"server died: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.1)
+    yield base, files
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), (
+        f"{CHROMIUM} is missing: ./run.sh test installs Debian's chromium and chromium-driver")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(browser, base: str, username: str):
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.form button")
+    page.wait_for_url(re.compile(r".*/dashboard$"))
+    return page
+
+
+def test_family_to_reunion_story(server, browser):
+    base, files = server
+    # 1. A mother registers her missing son.
+    family = browser.new_context().new_page()
+    family.goto(f"{base}/register")
+    shot(family, "01-register")
+    family.fill("input[name=child_name]", "张小宝")
+    family.fill("input[name=birth_date]", "2019-05-01")
+    family.fill("input[name=last_seen_date]", "2022-07-15")
+    family.select_option("select[name=province_code]", "53")
+    family.fill("input[name=city]", "Kunming")
+    family.fill("input[name=parent_name]", "李娜")
+    family.select_option("select[name=relationship]", "mother")
+    family.fill("input[name=contact]", "13800000000")
+    family.fill("input[name=username]", "mama.li")
+    family.fill("input[name=password]", "a long password")
+    family.click("form.form button")
+    family.wait_for_url(re.compile(r".*/family.*"))
+    assert "We are searching." in family.inner_text("#family-stage")
+    shot(family, "02-family-registered")
+
+    # 2. Police publish the alert; the public finds it by pinyin.
+    police = sign_in(browser, base, "police.yunnan")
+    police.goto(f"{base}/cases")
+    police.click("text=张小宝")
+    relative = re.search(r"relative:(\d+)", police.content()).group(0)
+    police.click("#publish")
+    shot(police, "03-police-case")
+    public = browser.new_context().new_page()
+    public.goto(f"{base}/search?q=xiaobao+zhang")
+    assert "张小宝" in public.inner_text(".cards")
+    shot(public, "04-public-search")
+
+    # 3. The lab registers both samples and uploads both profiles.
+    lab = sign_in(browser, base, "lab.analyst")
+    for specimen, subject in (("R-MOTHER", relative), ("C-E2E", "FC-E2E")):
+        lab.goto(f"{base}/lab")
+        form = lab.locator("#sample-form")
+        form.locator("input[name=specimen_id]").fill(specimen)
+        form.locator("input[name=subject]").fill(subject)
+        form.locator("input[name=collected_by]").fill("Officer Li")
+        form.locator("input[name=consent_by]").fill("donor" if subject != "FC-E2E"
+                                                    else "guardian: welfare institute")
+        form.locator("button").click()
+        assert f"Sample {specimen} registered" in lab.inner_text("#lab-message")
+    for name in ("mother.csv", "child.csv"):
+        lab.locator("#upload-form input[type=file]").set_input_files(str(files / name))
+        lab.locator("#upload-form button").click()
+        lab.wait_for_selector("#lab-message")
+    assert "1 match candidates" in lab.inner_text("#lab-message")
+    shot(lab, "05-lab-upload")
+
+    # 4. A second lab analyst types an independent second sample of the child.
+    second = sign_in(browser, base, "lab.second")
+    second.goto(f"{base}/lab")
+    form = second.locator("#sample-form")
+    form.locator("input[name=specimen_id]").fill("C-E2E-2")
+    form.locator("input[name=subject]").fill("FC-E2E")
+    form.locator("input[name=collected_by]").fill("Care staff")
+    form.locator("input[name=consent_by]").fill("guardian: welfare institute")
+    form.locator("button").click()
+    second.locator("#upload-form input[type=file]").set_input_files(str(files / "child2.csv"))
+    second.locator("#upload-form button").click()
+    second.wait_for_selector("#lab-message")
+
+    # 5. The reviewer checks the second sample and confirms.
+    reviewer = sign_in(browser, base, "reviewer")
+    reviewer.goto(f"{base}/review")
+    reviewer.locator("table a").first.click()
+    shot(reviewer, "06-review-candidate")
+    reviewer.fill("#second-sample-form input[name=specimen_id]", "C-E2E-2")
+    reviewer.click("#second-sample-form button")
+    assert "second sample" in reviewer.inner_text("#match-state").lower() or \
+        reviewer.inner_text("#match-state") == "second_sample_confirmed"
+    reviewer.fill("#decision-form textarea[name=reason]", "Couple LR far above 10,000 on "
+                                                          "two independent child samples")
+    reviewer.click("#decision-form button[value=confirm]")
+    assert reviewer.inner_text("#match-state") == "reviewed"
+    shot(reviewer, "07-review-confirmed")
+
+    # 6. The family sees the confirmation; the public alert is closed.
+    family.goto(f"{base}/family")
+    assert family.inner_text("#family-stage") == "Match confirmed."
+    shot(family, "08-family-confirmed")
+    public.goto(f"{base}/search?q=xiaobao+zhang")
+    assert "张小宝" not in public.inner_text(".cards")
+    shot(public, "09-public-alert-closed")
+
+    # The same page in Chinese.
+    family.goto(f"{base}/language/zh")
+    family.goto(f"{base}/family")
+    assert family.inner_text("#family-stage") == "比中已确认。"
+    shot(family, "10-family-zh")
