@@ -9,8 +9,6 @@ limited per client.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
@@ -26,14 +24,14 @@ from homeward.web.dashboards import REVIEW_STATES
 from homeward.web.deps import check_csrf, csrf_token, current_user, db, needs
 from homeward.web.family_view import family_case
 from homeward.web.intake_forms import FamilyRegistration, TipIn, register_family_case, submit_tip
+from homeward.web.publishing import PublicAlert
 from homeward.web.security import verify_password
 from homeward.web.views.cases import open_child, open_report
-from homeward.web.views.lab import MAX_UPLOAD, subject_of
+from homeward.web.views.lab import import_upload, subject_of
 from homeward.web.views.public import client_address
 from homeward.web.views.review import review_sheet
 from homeward.workflow import review, samples
 from homeward.workflow.errors import ImportFailedError
-from homeward.workflow.imports import import_profiles
 
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Specimen = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,80}$")]
@@ -52,18 +50,6 @@ class SessionOut(BaseModel):
     username: str
     role: str
     csrf_token: str
-
-
-class AlertOut(BaseModel):
-    id: int
-    name: str
-    name_zh: str | None
-    sex: str | None
-    age_when_missing: int | None
-    place: str | None
-    province: str | None
-    month_missing: str | None
-    has_photo: bool
 
 
 class TipOut(BaseModel):
@@ -174,14 +160,14 @@ def _limit_anonymous(request: Request) -> None:
 
 # --- public ---------------------------------------------------------------------------
 
-@public.get("/public/alerts", response_model=list[AlertOut])
+@public.get("/public/alerts", response_model=list[PublicAlert])
 def list_alerts(limit: Annotated[int, Query(ge=1, le=200)] = 50,
                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
                 session: Session = Depends(db)) -> list[Any]:
     return [a.as_json() for a in publishing.alerts(session, limit=limit, offset=offset)]
 
 
-@public.get("/public/alerts/{report_id}", response_model=AlertOut,
+@public.get("/public/alerts/{report_id}", response_model=PublicAlert,
             responses={404: {"description": "no such published alert"}})
 def get_alert(report_id: RecordId, session: Session = Depends(db)) -> Any:
     found = publishing.alert(session, report_id)
@@ -190,7 +176,7 @@ def get_alert(report_id: RecordId, session: Session = Depends(db)) -> Any:
     return found.as_json()
 
 
-@public.get("/public/search", response_model=list[AlertOut])
+@public.get("/public/search", response_model=list[PublicAlert])
 def search_alerts(request: Request, q: Annotated[str, Query(min_length=1, max_length=100)],
                   session: Session = Depends(db)) -> list[Any]:
     hits = request.app.state.names.search(session, q)
@@ -350,18 +336,10 @@ def post_sample(body: SampleIn, session: Session = Depends(db),
 async def post_profiles(request: Request, file: UploadFile = File(),
                         session: Session = Depends(db),
                         user: User = Depends(needs("lab"))) -> Any:
-    content = await file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise HTTPException(413, "the file is larger than 20 MB")
-    with tempfile.TemporaryDirectory() as folder:
-        path = FilePath(folder) / "upload.csv"
-        path.write_bytes(content)
-        try:
-            report = import_profiles(session, path, actor=user.username,
-                                     cipher=request.app.state.cipher,
-                                     settings=request.app.state.settings)
-        except ImportFailedError as error:
-            raise HTTPException(422, [str(e) for e in error.errors]) from None
+    try:
+        report = await import_upload(request, session, file, actor=user.username)
+    except ImportFailedError as error:
+        raise HTTPException(422, [str(e) for e in error.errors]) from None
     return {"stored": report.stored, "already_present": report.skipped,
             "match_candidates": [m.id for m in report.matches]}
 

@@ -15,6 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from homeward.registry.db import session_scope
 from homeward.registry.models import User
 from homeward.web import access
 from homeward.web.security import csrf_matches, new_csrf_token
@@ -41,15 +42,8 @@ class Viewer:
 
 def db(request: Request) -> Iterator[Session]:
     """One transaction per request: committed on success (reads are audited too)."""
-    session = request.app.state.factory()
-    try:
+    with session_scope(request.app.state.factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def csrf_token(request: Request) -> str:

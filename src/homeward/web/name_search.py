@@ -55,8 +55,8 @@ class NameIndex:
 
     def __init__(self, recheck_seconds: float = 2.0) -> None:
         self.recheck_seconds = recheck_seconds
-        self._keys: list[str] = []
-        self._ids: list[int] = []
+        self._keys: list[str] = []         # distinct keys: Chinese names repeat a lot
+        self._ids: list[list[int]] = []    # the reports of each key
         self._signature: tuple[int, int] | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -73,15 +73,15 @@ class NameIndex:
                 select(func.count(MissingReport.id), func.coalesce(func.max(MissingReport.id), 0))
                 .where(MissingReport.published)).one())
             if signature != self._signature:
-                keys, ids = [], []
+                by_key: dict[str, list[int]] = {}
                 rows = session.execute(select(
                     MissingReport.id, MissingReport.child_name_zh, MissingReport.child_name_pinyin,
                     MissingReport.child_name).where(MissingReport.published))
                 for report_id, zh, pinyin, name in rows:
                     for key in name_keys(zh, pinyin or name):
-                        keys.append(key)
-                        ids.append(report_id)
-                self._keys, self._ids, self._signature = keys, ids, signature
+                        by_key.setdefault(key, []).append(report_id)
+                self._keys, self._ids = list(by_key), list(by_key.values())
+                self._signature = signature
             self._checked = now
 
     def search(self, session: Session, query: str, *, limit: int = 20,
@@ -92,8 +92,8 @@ class NameIndex:
         self._refresh(session)
         best: dict[int, float] = {}
         for _, score, index in process.extract(key, self._keys, scorer=fuzz.ratio,
-                                               limit=limit * 4, score_cutoff=cutoff):
-            report_id = self._ids[index]
-            best[report_id] = max(score, best.get(report_id, 0.0))
-        ranked = sorted(best.items(), key=lambda item: -item[1])
+                                               limit=limit, score_cutoff=cutoff):
+            for report_id in self._ids[index]:
+                best[report_id] = max(score, best.get(report_id, 0.0))
+        ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
         return [Hit(report_id, score) for report_id, score in ranked]

@@ -19,7 +19,7 @@ from homeward.web.app import render
 from homeward.web.deps import check_csrf, db, needs
 from homeward.workflow import samples
 from homeward.workflow.errors import ImportFailedError, NotFoundError
-from homeward.workflow.imports import import_profiles
+from homeward.workflow.imports import ImportReport, import_profiles
 from homeward.workflow.matching import match_profile
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -39,6 +39,21 @@ def subject_of(session: Session, subject: str) -> dict[str, FoundChild | Relativ
     if child is None:
         raise NotFoundError(f"no found child {subject!r}; give FC-number or relative:ID")
     return {"found_child": child}
+
+
+async def import_upload(request: Request, session: Session, upload: UploadFile, *,
+                        actor: str) -> ImportReport:
+    """Import an uploaded profile file in one transaction (ImportFailedError: nothing kept)."""
+    content = await upload.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise HTTPException(413, "the file is larger than 20 MB; split it")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(upload.filename or "upload.csv").name
+        path.write_bytes(content)
+        report = import_profiles(session, path, actor=actor, cipher=request.app.state.cipher,
+                                 settings=request.app.state.settings)
+    report.source = path.name
+    return report
 
 
 def _page(request: Request, session: Session, **extra) -> Response:
@@ -92,23 +107,13 @@ def custody(request: Request, specimen_id: str = Form(max_length=80),
 async def upload_profiles(request: Request, profiles: UploadFile = File(),
                           session: Session = Depends(db),
                           user: User = Depends(needs("lab"))) -> Response:
-    content = await profiles.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise HTTPException(413, "the file is larger than 20 MB; split it")
-    name = Path(profiles.filename or "upload.csv").name
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        path.write_bytes(content)
-        try:
-            report = import_profiles(session, path, actor=user.username,
-                                     cipher=request.app.state.cipher,
-                                     settings=request.app.state.settings)
-        except ImportFailedError as error:
-            session.rollback()
-            return _page(request, session, errors=[str(e) for e in error.errors],
-                         message=f"{name}: nothing was stored.")
-    return _page(request, session, message=report.summary().replace(str(path), name),
-                 matches=report.matches)
+    try:
+        report = await import_upload(request, session, profiles, actor=user.username)
+    except ImportFailedError as error:
+        session.rollback()
+        return _page(request, session, errors=[str(e) for e in error.errors],
+                     message=f"{Path(profiles.filename or '').name}: nothing was stored.")
+    return _page(request, session, message=report.summary(), matches=report.matches)
 
 
 @router.get("/lab/profiles/{specimen_id}")
