@@ -26,12 +26,12 @@ import uuid
 
 import httpx
 import numpy as np
-from pypinyin import lazy_pinyin
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine, insert, select, text
 
 from homeward.config import Settings
+from homeward.demo.seed import random_name
 from homeward.registry.db import make_engine, make_session_factory
 from homeward.registry.migrate import upgrade
 from homeward.registry.models import Match, MissingReport, User
@@ -40,20 +40,6 @@ from homeward.web.security import hash_password
 
 ADMIN_URL = os.environ.get("HOMEWARD_TEST_POSTGRES_URL",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
-GIVEN = "小明伟芳娜敏静丽强磊军洋勇艳杰娟涛超秀霞平刚桂英华建国宝亮红玉兰文斌浩宇欣怡梓涵子轩"
-
-
-def names(n: int, rng: np.random.Generator) -> list[tuple[str, str]]:
-    out = []
-    for _ in range(n):
-        zh = rng.choice(list(SURNAMES)) + "".join(rng.choice(list(GIVEN),
-                                                             size=rng.integers(1, 3)))
-        parts = lazy_pinyin(zh)
-        out.append((zh, parts[0].capitalize() + " " + "".join(parts[1:]).capitalize()))
-    return out
-
-
 def fill(url: str, n: int, settings: Settings) -> tuple[int, list[str]]:
     """N published reports and one reviewable match; returns (match id, query names)."""
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -62,7 +48,7 @@ def fill(url: str, n: int, settings: Settings) -> tuple[int, list[str]]:
     engine = make_engine(url)
     upgrade(engine)
     rng = np.random.default_rng(7)
-    people = names(n, rng)
+    people = [random_name(rng) for _ in range(n)]
     today = dt.date(2026, 11, 1)
     with engine.begin() as connection:
         for start in range(0, n, 5000):

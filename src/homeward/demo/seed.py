@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tqdm import tqdm
@@ -75,10 +74,10 @@ class SeedSummary:
     already_seeded: bool = False
 
 
-def _name(rng: np.random.Generator) -> tuple[str, str]:
+def random_name(rng: np.random.Generator) -> tuple[str, str]:
+    """A synthetic Chinese name and its pinyin."""
     zh = rng.choice(list(SURNAMES)) + "".join(rng.choice(list(GIVEN), size=rng.integers(1, 3)))
-    parts = lazy_pinyin(zh)
-    return zh, parts[0].capitalize() + " " + "".join(parts[1:]).capitalize()
+    return zh, cases.pinyin_name(zh) or zh
 
 
 def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
@@ -124,9 +123,9 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
         place = src_cities[source][rng.integers(len(src_cities[source]))]
         born = dt.date(2004, 1, 1) + dt.timedelta(days=int(rng.integers(0, 7000)))
         lost = min(born + dt.timedelta(days=int(rng.integers(60, 2500))), today)
-        zh, pinyin = _name(rng)
+        zh, pinyin = random_name(rng)
         sex = "male" if rng.random() < 0.65 else "female"
-        father_zh, father_py = _name(rng)
+        father_zh, father_py = random_name(rng)
         report = cases.register_missing_report(
             session, actor=actor, external_id=f"homeward.demo/person.{i + 1:05d}",
             child_name=pinyin, child_name_zh=zh, child_name_pinyin=pinyin, sex=sex,
@@ -143,7 +142,7 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
                                     relationship_to_child="father", sex="male",
                                     is_suspect=bool(suspect_parent))
         mother = cases.add_relative(session, actor=actor, report=report,
-                                    name=_name(rng)[1], relationship_to_child="mother",
+                                    name=random_name(rng)[1], relationship_to_child="mother",
                                     sex="female")
         gave = rng.random()
         entry: dict[str, object] = {"index": i}
@@ -155,7 +154,7 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
             entry["mother"] = mother
         elif gave < 0.93:
             entry["sibling"] = cases.add_relative(
-                session, actor=actor, report=report, name=_name(rng)[1],
+                session, actor=actor, report=report, name=random_name(rng)[1],
                 relationship_to_child="full-sibling")
         relatives.append(entry)
 

@@ -22,13 +22,12 @@ from homeward.web import publishing
 from homeward.web.access import visible_reports
 from homeward.web.dashboards import REVIEW_STATES
 from homeward.web.deps import check_csrf, csrf_token, current_user, db, needs
-from homeward.web.family_view import family_case
+from homeward.web.family_view import FamilyCase, family_case
 from homeward.web.intake_forms import FamilyRegistration, TipIn, register_family_case, submit_tip
 from homeward.web.publishing import PublicAlert
-from homeward.web.security import verify_password
+from homeward.web.signin import SignInRefused, client_address, sign_in
 from homeward.web.views.cases import open_child, open_report
 from homeward.web.views.lab import import_upload, subject_of
-from homeward.web.views.public import client_address
 from homeward.web.views.review import review_sheet
 from homeward.workflow import review, samples
 from homeward.workflow.errors import ImportFailedError
@@ -140,16 +139,6 @@ class UploadOut(BaseModel):
     match_candidates: list[int]
 
 
-class FamilyCaseOut(BaseModel):
-    case_number: str
-    stage: str
-    next_step: str
-    match_confirmed: bool
-    could_give_dna: list[str]
-    already_gave_dna: list[str]
-    where_to_give_dna: str
-
-
 def _limit_anonymous(request: Request) -> None:
     limiter = request.app.state.submissions
     key = f"ip:{client_address(request)}"
@@ -209,21 +198,11 @@ def register_report(form: FamilyRegistration, request: Request,
 @public.post("/session", response_model=SessionOut,
              responses={401: {"description": "wrong credentials"},
                         429: {"description": "too many failures"}})
-def sign_in(credentials: Credentials, request: Request, session: Session = Depends(db)) -> Any:
-    throttle = request.app.state.throttle
-    keys = (f"user:{credentials.username.lower()}", f"ip:{client_address(request)}")
-    if throttle.blocked(*keys):
-        raise HTTPException(429, "too many failed sign-ins; try again later")
-    account = session.scalar(select(User).where(User.username == credentials.username,
-                                                User.active))
-    if account is None or not verify_password(account.password_hash, credentials.password):
-        throttle.hit(*keys)
-        raise HTTPException(401, "wrong user name or password")
-    throttle.reset(*keys)
-    request.session.clear()
-    request.session["user_id"] = account.id
-    audit.record(session, actor=account.username, action="login", entity="user",
-                 entity_id=account.id)
+def open_session(credentials: Credentials, request: Request, session: Session = Depends(db)) -> Any:
+    try:
+        account = sign_in(request, session, credentials.username, credentials.password)
+    except SignInRefused as refused:
+        raise HTTPException(refused.status_code, str(refused)) from None
     return {"username": account.username, "role": account.role,
             "csrf_token": csrf_token(request)}
 
@@ -273,16 +252,13 @@ def get_child(child_id: RecordId, session: Session = Depends(db),
     return open_child(session, user, child_id, "api")
 
 
-@private.get("/family/case", response_model=FamilyCaseOut)
+@private.get("/family/case", response_model=FamilyCase)
 def get_family_case(session: Session = Depends(db),
                     user: User = Depends(needs("family"))) -> Any:
     case = family_case(session, user)
     if case is None:
         raise HTTPException(404, "this account has no case")
-    return {"case_number": case.report.external_id, "stage": case.stage,
-            "next_step": case.next_step, "match_confirmed": case.match_confirmed,
-            "could_give_dna": case.could_give_dna, "already_gave_dna": case.already_gave_dna,
-            "where_to_give_dna": case.where_to_give_dna}
+    return case
 
 
 @private.get("/matches", response_model=list[MatchOut])

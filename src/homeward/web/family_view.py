@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homeward.registry.models import Match, MissingReport, User
+from homeward.registry.models import Match, User
 from homeward.workflow.cases import read_missing_report
 from homeward.workflow.dna_gaps import dna_gaps
 
@@ -37,7 +37,9 @@ WHERE_TO_GIVE_DNA = ("Blood samples are taken free of charge at any county or ci
 
 @dataclass
 class FamilyCase:
-    report: MissingReport
+    case_number: str
+    child_name: str
+    child_name_zh: str | None
     stage: str
     next_step: str
     match_confirmed: bool
@@ -57,7 +59,8 @@ def family_case(session: Session, user: User) -> FamilyCase | None:
         Match.state.in_(("reviewed", "family_notified", "reunited")))) is not None
     gaps = dna_gaps(session, report_ids=[report.id])
     gap = gaps[0] if gaps else None
-    return FamilyCase(report=report, stage=stage, next_step=next_step,
+    return FamilyCase(case_number=report.external_id, child_name=report.child_name,
+                      child_name_zh=report.child_name_zh, stage=stage, next_step=next_step,
                       match_confirmed=confirmed,
                       could_give_dna=[s.relative for s in gap.suggestions] if gap else [],
                       already_gave_dna=gap.typed if gap else [],

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homeward.registry import audit
-from homeward.registry.gazetteer import cities, places, province
+from homeward.registry.gazetteer import cities, province, provinces
 from homeward.registry.models import Source, Tip, User
 from homeward.web.security import hash_password
 from homeward.workflow import cases
@@ -72,11 +72,7 @@ def register_family_case(session: Session, form: FamilyRegistration) -> User:
         raise RuleViolationError(f"the user name {form.username!r} is taken; choose another")
     if form.birth_date > form.last_seen_date:
         raise RuleViolationError("the birth date is after the date last seen")
-    from pypinyin import lazy_pinyin
-
-    syllables = lazy_pinyin(form.child_name)
-    pinyin = (syllables[0].capitalize() + " " + "".join(syllables[1:]).capitalize()
-              if any("\u3400" <= ch <= "\u9fff" for ch in form.child_name) else None)
+    pinyin = cases.pinyin_name(form.child_name)
     actor = f"public:{form.username}"
     place = _place(form.province_code, form.city)
     report = cases.register_missing_report(
@@ -129,5 +125,4 @@ def submit_tip(session: Session, tip: TipIn, *, client: str) -> Tip:
 
 
 def province_choices() -> list[tuple[str, str]]:
-    return [(p.province_code, f"{p.name_en} {p.name}") for p in places().values()
-            if p.adcode[2:] == "0" * 10]
+    return [(p.province_code, f"{p.name_en} {p.name}") for p in provinces()]

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from homeward.registry.models import MissingReport
+from homeward.workflow.cases import HAN
 
-HAN = re.compile(r"[\u3400-\u9fff]")
 NOT_LETTER = re.compile(r"[^a-z]")
 PUBLIC_STATES = ("open", "lead", "match_candidate")
 

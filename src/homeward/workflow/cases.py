@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from pypinyin import lazy_pinyin
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,6 +46,18 @@ def _created(session: Session, record: Any, entity: str, actor: str,
     session.flush()
     audit.record(session, actor=actor, action="create", entity=entity, entity_id=record.id,
                  reason=reason, details={"external_id": getattr(record, "external_id", None)})
+
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def pinyin_name(name: str) -> str | None:
+    """``张小宝`` -> ``Zhang Xiaobao`` (surname first, as IDs and PFIF write it); None when
+    the name has no Chinese characters."""
+    if not HAN.search(name):
+        return None
+    syllables = lazy_pinyin(name)
+    return syllables[0].capitalize() + " " + "".join(syllables[1:]).capitalize()
 
 
 def location_for(session: Session, place: Place,

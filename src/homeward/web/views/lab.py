@@ -28,14 +28,13 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 def subject_of(session: Session, subject: str) -> dict[str, FoundChild | Relative]:
     """``FC-00012`` (a found child's number) or ``relative:45`` (a relative's id)."""
-    subject = subject.strip()
-    if subject.startswith("relative:"):
-        relative = session.get(Relative, int(subject.split(":", 1)[1] or 0)) \
-            if subject.split(":", 1)[1].isdigit() else None
+    kind, _, number = subject.strip().partition(":")
+    if kind == "relative":
+        relative = session.get(Relative, int(number)) if number.isdigit() else None
         if relative is None:
             raise NotFoundError(f"no relative {subject!r}")
         return {"relative": relative}
-    child = session.scalar(select(FoundChild).where(FoundChild.external_id == subject))
+    child = session.scalar(select(FoundChild).where(FoundChild.external_id == subject.strip()))
     if child is None:
         raise NotFoundError(f"no found child {subject!r}; give FC-number or relative:ID")
     return {"found_child": child}

@@ -7,10 +7,8 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homeward.registry import audit
 from homeward.registry.models import User
 from homeward.web import publishing
 from homeward.web.app import render
@@ -23,14 +21,10 @@ from homeward.web.intake_forms import (
     register_family_case,
     submit_tip,
 )
-from homeward.web.security import verify_password
+from homeward.web.signin import SignInRefused, client_address, sign_in
 from homeward.workflow.errors import RuleViolationError
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _safe_next(target: str | None) -> str:
@@ -143,24 +137,11 @@ def login_form(request: Request, next: str = "/dashboard",
 def login(request: Request, username: str = Form(max_length=80),
           password: str = Form(max_length=200), next: str = Form("/dashboard"),
           session: Session = Depends(db)) -> Response:
-    throttle = request.app.state.throttle
-    keys = (f"user:{username.lower()}", f"ip:{client_address(request)}")
-    wait = throttle.blocked(*keys)
-    if wait:
-        return render(request, "public/login.html", status_code=429, next=_safe_next(next),
-                      error=f"Too many failed sign-ins; try again in {wait:.0f} seconds.")
-    account = session.scalar(select(User).where(User.username == username, User.active))
-    if account is None or not verify_password(account.password_hash, password):
-        throttle.hit(*keys)
-        audit.record(session, actor=username[:80] or "?", action="login_failed",
-                     entity="user", entity_id=account.id if account else "-")
-        return render(request, "public/login.html", status_code=401, next=_safe_next(next),
-                      error="Wrong user name or password.")
-    throttle.reset(*keys)
-    request.session.clear()  # a new session on sign-in: no fixation
-    request.session["user_id"] = account.id
-    audit.record(session, actor=account.username, action="login", entity="user",
-                 entity_id=account.id)
+    try:
+        sign_in(request, session, username, password)
+    except SignInRefused as refused:
+        return render(request, "public/login.html", status_code=refused.status_code,
+                      next=_safe_next(next), error=str(refused))
     return RedirectResponse(_safe_next(next), status_code=303)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homeward.kinship.loci import is_amelogenin
+from homeward.kinship.lr import posterior_probability
 from homeward.registry.models import Match, StoredProfile, User
 from homeward.security.crypto import ProfileCipher
 from homeward.web.app import render
@@ -25,12 +26,6 @@ from homeward.workflow.samples import read_profile
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 PRIOR = 0.5
-
-
-def posterior(log10_lr: float, prior: float = PRIOR) -> float:
-    """P(relationship | DNA) = LR·p / (LR·p + 1 − p), computed in log space."""
-    log_odds = log10_lr + math.log10(prior / (1 - prior))
-    return 1.0 if log_odds > 300 else 1 / (1 + 10 ** -log_odds)
 
 
 def review_sheet(session: Session, match: Match, *, actor: str,
@@ -58,7 +53,7 @@ def review_sheet(session: Session, match: Match, *, actor: str,
                      "lr": result["lr"] if result else None,
                      "excluded": bool(result and result["excluded"])})
     return {"match": match, "people": [(label, specimen) for label, specimen, _ in people],
-            "rows": rows, "posterior": posterior(match.log10_lr), "prior": PRIOR,
+            "rows": rows, "posterior": posterior_probability(match.log10_lr, PRIOR), "prior": PRIOR,
             "lr": 10 ** match.log10_lr if match.log10_lr < 300 else math.inf}
 
 
