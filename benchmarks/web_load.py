@@ -18,6 +18,7 @@ import base64
 import datetime as dt
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -109,12 +110,58 @@ async def load(base: str, paths: list[str], clients: int, seconds: float,
     return latencies
 
 
+WRK_SCRIPT = """
+paths = {%(paths)s}
+counter = 0
+%(cookie)s
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%f %%f %%f %%d\\n", summary.requests,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def load_with_wrk(base: str, paths: list[str], clients: int, seconds: float,
+                  cookies: dict[str, str] | None) -> dict[str, float]:
+    """The same load from wrk (C, from Debian's packages): the generator barely competes
+    with the server for the two cores."""
+    import tempfile
+
+    cookie = ""
+    if cookies:
+        jar = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        cookie = f'wrk.headers["Cookie"] = "{jar}"'
+    script = WRK_SCRIPT % {"paths": ", ".join(json.dumps(p) for p in paths),
+                           "cookie": cookie}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--timeout",
+                          "30s", "-s", handle.name, base], capture_output=True, text=True,
+                         check=True).stdout
+    os.unlink(handle.name)
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    requests, p50, p95, p99, errors = line.split()[1:]
+    if int(errors):
+        raise SystemExit(f"{errors} requests failed:\n{out}")
+    return {"requests_per_s": round(int(requests) / seconds, 1), "p50_ms": round(float(p50), 1),
+            "p95_ms": round(float(p95), 1), "p99_ms": round(float(p99), 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--generator", choices=("wrk", "httpx"),
+                        default="wrk" if shutil.which("wrk") else "httpx",
+                        help="load generator (wrk: apt-get install wrk)")
     args = parser.parse_args()
     console = Console()
     schema = f"bench_web_{uuid.uuid4().hex[:8]}"
@@ -149,8 +196,6 @@ def main() -> None:
                                                           "password": "bench password"})
             cookies = dict(client.cookies)
             assert answer.status_code == 200
-            for _ in range(2 * args.workers):  # build each worker's name index once
-                client.get("/api/v1/public/search", params={"q": "warm up"})
         search_paths = [str(httpx.URL("/api/v1/public/search", params={"q": q}))
                         for q in queries]
         results = {}
@@ -159,6 +204,9 @@ def main() -> None:
                 ("public search (page)", [p.replace("/api/v1/public/search", "/search")
                                           for p in search_paths], None),
                 ("match review page", [f"/review/{match_id}"], cookies)):
+            if args.generator == "wrk":
+                results[label] = load_with_wrk(base, paths, args.clients, args.seconds, jar)
+                continue
             latencies = asyncio.run(load(base, paths, args.clients, args.seconds, jar))
             values = np.array(latencies)
             results[label] = {
@@ -175,7 +223,7 @@ def main() -> None:
         admin.dispose()
     table = Table(title=f"web load: PostgreSQL, {args.n:,} published reports, "
                         f"{args.clients} clients x {args.seconds:.0f} s, "
-                        f"{args.workers} uvicorn workers")
+                        f"{args.workers} uvicorn workers, {args.generator}")
     for column in ("route", "requests/s", "p50 ms", "p95 ms", "p99 ms"):
         table.add_column(column, justify="right" if column != "route" else "left")
     for label, r in results.items():
@@ -184,7 +232,8 @@ def main() -> None:
     console.print(table)
     print(json.dumps({"benchmark": "web_load", "backend": "postgresql", "n": args.n,
                       "clients": args.clients, "seconds": args.seconds,
-                      "workers": args.workers, "results": results}))
+                      "workers": args.workers, "generator": args.generator,
+                      "results": results}))
 
 
 if __name__ == "__main__":

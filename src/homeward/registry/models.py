@@ -87,7 +87,8 @@ class MissingReport(Base):
     child_name_pinyin: Mapped[str | None] = mapped_column(String(200))
     sex: Mapped[str | None] = mapped_column(String(10))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
-    last_seen_date: Mapped[dt.date | None] = mapped_column(Date)
+    # indexed: the public alert list shows the most recent disappearances first
+    last_seen_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     last_seen_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     description: Mapped[str | None] = mapped_column(Text)
     jurisdiction: Mapped[str | None] = mapped_column(String(60))

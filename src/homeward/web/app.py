@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import logging
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 
 from homeward.config import Settings, get_settings
@@ -42,6 +45,40 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
+class LanguageAndHeaders:
+    """Pure ASGI middleware: the request's language, and security headers on every answer.
+
+    (Starlette's ``BaseHTTPMiddleware`` costs a task and a stream copy per request.)
+    """
+
+    def __init__(self, app, secure: bool) -> None:
+        self.app, self.secure = app, secure
+        headers = dict(SECURITY_HEADERS)
+        if secure:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        state = scope.setdefault("state", {})
+        state["lang"] = i18n.choose_language(request.cookies.get("lang"),
+                                             request.headers.get("accept-language"))
+        state["user"] = None
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [
+                    (k, v) for k, v in self.headers if k not in present]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
         "accept", "")
@@ -56,9 +93,20 @@ def _session_secret(settings: Settings) -> str:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url, pool_pre_ping=True)
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        """Build the public name index before the first request, not during it."""
+        try:
+            with app.state.factory() as session:
+                app.state.names.search(session, "warm up")
+        except SQLAlchemyError as error:  # an unmigrated database: built on first search
+            logging.getLogger(__name__).warning("name index not built at start: %s",
+                                                type(error).__name__)
+        yield
+
     app = FastAPI(title="Homeward", version="0.1.0",
                   description="Bring trafficked and missing children home.",
-                  docs_url="/api/docs", redoc_url=None)
+                  docs_url="/api/docs", redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
     app.state.factory = make_session_factory(engine)
@@ -67,22 +115,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.submissions = RateLimiter(20, 600)  # anonymous tips and registrations
     app.state.names = NameIndex()
 
-    @app.middleware("http")
-    async def language_and_headers(request: Request, call_next):
-        request.state.lang = i18n.choose_language(request.cookies.get("lang"),
-                                                  request.headers.get("accept-language"))
-        request.state.user = None
-        response = await call_next(request)
-        for header, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(header, value)
-        if settings.secure_cookies:
-            response.headers.setdefault("Strict-Transport-Security",
-                                        "max-age=31536000; includeSubDomains")
-        return response
-
     app.add_middleware(SessionMiddleware, secret_key=_session_secret(settings),
                        session_cookie="homeward_session", max_age=SESSION_HOURS * 3600,
                        same_site="lax", https_only=settings.secure_cookies)
+    app.add_middleware(LanguageAndHeaders, secure=settings.secure_cookies)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from homeward.registry.models import FoundChild, Location, MissingReport, Photo, Reunification
@@ -44,7 +44,8 @@ def _age(birth: dt.date | None, on: dt.date | None) -> int | None:
 
 
 def public_alerts_query():
-    return (select(MissingReport, Location)
+    has_photo = exists().where(Photo.report_id == MissingReport.id)
+    return (select(MissingReport, Location, has_photo)
             .outerjoin(Location, MissingReport.last_seen_location_id == Location.id)
             .where(MissingReport.published, MissingReport.status.in_(PUBLIC_STATES)))
 
@@ -69,10 +70,7 @@ def alerts(session: Session, ids: list[int] | None = None, *, limit: int = 50,
     else:
         query = query.order_by(MissingReport.last_seen_date.desc(), MissingReport.id.desc())
         query = query.limit(limit).offset(offset)
-    rows = session.execute(query).all()
-    with_photo = set(session.scalars(select(Photo.report_id).where(
-        Photo.report_id.in_([r.id for r, _ in rows]))))
-    found = [to_alert(r, loc, r.id in with_photo) for r, loc in rows]
+    found = [to_alert(r, loc, photo) for r, loc, photo in session.execute(query)]
     if ids is not None:
         order = {report_id: i for i, report_id in enumerate(ids)}
         found.sort(key=lambda a: order[a.id])

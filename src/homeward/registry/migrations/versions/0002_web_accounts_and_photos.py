@@ -1,4 +1,5 @@
-"""Family accounts linked to their report; photos stored without EXIF.
+"""Family accounts linked to their report; photos stored without EXIF; the public alert
+list's order (last seen date) indexed.
 
 Revision ID: 0002
 Revises: 0001
@@ -34,9 +35,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_photos_report_id', 'photos', ['report_id'])
+    op.create_index('ix_missing_reports_last_seen_date', 'missing_reports', ['last_seen_date'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_missing_reports_last_seen_date', table_name='missing_reports')
     op.drop_index('ix_photos_report_id', table_name='photos')
     op.drop_table('photos')
     with op.batch_alter_table('users') as batch:
