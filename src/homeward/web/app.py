@@ -92,7 +92,11 @@ def _session_secret(settings: Settings) -> str:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = engine or make_engine(settings.database_url, pool_pre_ping=True)
+    # More pooled connections than request threads (AnyIO's limiter: 40). With fewer, the
+    # threads of waiting requests hold every token while the finished requests whose
+    # teardown would return a connection wait for a token: requests then time out.
+    engine = engine or make_engine(settings.database_url, pool_pre_ping=True,
+                                   pool_size=10, max_overflow=40)
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         """Build the public name index before the first request, not during it."""

@@ -119,10 +119,17 @@ class NameIndex:
         self._checked, self._signature = 0.0, None
 
     def _refresh(self, session: Session) -> None:
-        now = time.monotonic()
-        if now - self._checked < self.recheck_seconds and self._signature is not None:
+        """Rebuild when publication changed; one thread checks while the others search
+        the current index (never a queue of threads each re-running the check)."""
+        if time.monotonic() - self._checked < self.recheck_seconds \
+                and self._signature is not None:
             return
-        with self._lock:
+        if not self._lock.acquire(blocking=self._signature is None):
+            return
+        try:
+            if time.monotonic() - self._checked < self.recheck_seconds \
+                    and self._signature is not None:
+                return
             signature = tuple(session.execute(
                 select(func.count(MissingReport.id), func.coalesce(func.max(MissingReport.id), 0))
                 .where(MissingReport.published)).one())
@@ -136,7 +143,9 @@ class NameIndex:
                         by_key.setdefault(key, []).append(report_id)
                 self._state = (NameMatcher(list(by_key)), list(by_key.values()))
                 self._signature = signature
-            self._checked = now
+            self._checked = time.monotonic()
+        finally:
+            self._lock.release()
 
     def search(self, session: Session, query: str, *, limit: int = 20,
                cutoff: float = 75.0) -> list[Hit]:
