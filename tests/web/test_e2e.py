@@ -73,10 +73,10 @@ def server(tmp_path):
                                 ("child2.csv", child, "C-E2E-2")):
         (files / name).write_text(write_long_csv(simulate.to_profiles(dna, models, [specimen])))
     port = free_port()
+    log = (tmp_path / "server.log").open("w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "homeward.web.main:app", "--host", "127.0.0.1",
-         "--port", str(port)], env=env, cwd=tmp_path,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+         "--port", str(port)], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -84,11 +84,14 @@ def server(tmp_path):
                 break
         except OSError:
             if process.poll() is not None:
-                pytest.fail(f"server died: {process.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                pytest.fail(f"server died: {log.read()[-2000:]}")
             time.sleep(0.1)
     yield base, files
     process.terminate()
     process.wait(10)
+    log.seek(0)
+    print("server log:\n" + log.read()[-5000:])  # shown by pytest when the test fails
 
 
 @pytest.fixture
@@ -140,6 +143,7 @@ def test_family_to_reunion_story(server, browser):
     family.fill("input[name=password]", "a long password")
     family.click("form.form button")
     family.wait_for_url(re.compile(r".*/family.*"))
+    assert family.locator("#family-stage").count() == 1, family.content()[-3000:]
     assert "We are searching." in family.inner_text("#family-stage")
     shot(family, "02-family-registered")
 
