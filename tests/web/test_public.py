@@ -160,3 +160,27 @@ def test_the_letter_bound_prefilter_finds_exactly_what_a_full_scan_finds():
             full = sorted(score for _, score, _ in process.extract(
                 query, keys, scorer=fuzz.ratio, limit=50, score_cutoff=cutoff))
             assert fast == full, (query, cutoff)
+
+
+def test_no_success_answer_before_the_commit(app, world, factory):
+    """The request's transaction commits before the answer is sent: a failed commit gives
+    an error, never a redirect to a record that does not exist (and a browser following
+    the redirect reads what it just wrote)."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    def refuse(session):
+        raise RuntimeError("commit refused (test)")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        token = csrf_of(client.get("/register").text)
+        event.listen(Session, "before_commit", refuse)
+        try:
+            response = client.post("/register", data={**_registration(), "csrf_token": token},
+                                   follow_redirects=False)
+        finally:
+            event.remove(Session, "before_commit", refuse)
+    assert response.status_code == 500
+    with factory() as session:
+        assert session.scalar(select(User.id).where(User.username == "mama.wang")) is None

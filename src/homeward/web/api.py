@@ -21,7 +21,7 @@ from homeward.registry.models import Match, MissingReport, User
 from homeward.web import publishing
 from homeward.web.access import visible_reports
 from homeward.web.dashboards import REVIEW_STATES
-from homeward.web.deps import check_csrf, csrf_token, current_user, db, needs
+from homeward.web.deps import DB, check_csrf, csrf_token, current_user, needs
 from homeward.web.family_view import FamilyCase, family_case
 from homeward.web.intake_forms import FamilyRegistration, TipIn, register_family_case, submit_tip
 from homeward.web.publishing import PublicAlert
@@ -152,13 +152,13 @@ def _limit_anonymous(request: Request) -> None:
 @public.get("/public/alerts", response_model=list[PublicAlert])
 def list_alerts(limit: Annotated[int, Query(ge=1, le=200)] = 50,
                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-                session: Session = Depends(db)) -> list[Any]:
+                session: Session = DB) -> list[Any]:
     return [a.as_json() for a in publishing.alerts(session, limit=limit, offset=offset)]
 
 
 @public.get("/public/alerts/{report_id}", response_model=PublicAlert,
             responses={404: {"description": "no such published alert"}})
-def get_alert(report_id: RecordId, session: Session = Depends(db)) -> Any:
+def get_alert(report_id: RecordId, session: Session = DB) -> Any:
     found = publishing.alert(session, report_id)
     if found is None:
         raise HTTPException(404, "no published alert with this number")
@@ -167,19 +167,19 @@ def get_alert(report_id: RecordId, session: Session = Depends(db)) -> Any:
 
 @public.get("/public/search", response_model=list[PublicAlert])
 def search_alerts(request: Request, q: Annotated[str, Query(min_length=1, max_length=100)],
-                  session: Session = Depends(db)) -> list[Any]:
+                  session: Session = DB) -> list[Any]:
     hits = request.app.state.names.search(session, q)
     return [a.as_json() for a in publishing.alerts(session, [h.report_id for h in hits])]
 
 
 @public.get("/public/statistics")
-def public_statistics(session: Session = Depends(db)) -> dict[str, Any]:
+def public_statistics(session: Session = DB) -> dict[str, Any]:
     return publishing.statistics(session)
 
 
 @public.post("/tips", response_model=TipOut, status_code=201,
              responses={429: {"description": "rate limited"}})
-def post_tip(tip: TipIn, request: Request, session: Session = Depends(db)) -> Any:
+def post_tip(tip: TipIn, request: Request, session: Session = DB) -> Any:
     _limit_anonymous(request)
     record = submit_tip(session, tip, client=client_address(request))
     return {"id": record.id, "urgent": record.urgent, "status": record.status}
@@ -189,7 +189,7 @@ def post_tip(tip: TipIn, request: Request, session: Session = Depends(db)) -> An
              responses={409: {"description": "user name taken or dates inconsistent"},
                         429: {"description": "rate limited"}})
 def register_report(form: FamilyRegistration, request: Request,
-                    session: Session = Depends(db)) -> Any:
+                    session: Session = DB) -> Any:
     _limit_anonymous(request)
     account = register_family_case(session, form)
     return {"report_id": account.report_id, "username": account.username}
@@ -198,7 +198,7 @@ def register_report(form: FamilyRegistration, request: Request,
 @public.post("/session", response_model=SessionOut,
              responses={401: {"description": "wrong credentials"},
                         429: {"description": "too many failures"}})
-def open_session(credentials: Credentials, request: Request, session: Session = Depends(db)) -> Any:
+def open_session(credentials: Credentials, request: Request, session: Session = DB) -> Any:
     try:
         account = sign_in(request, session, credentials.username, credentials.password)
     except SignInRefused as refused:
@@ -225,7 +225,7 @@ def me(user: User | None = Depends(current_user)) -> dict[str, Any]:
 def list_reports(status: Annotated[str | None, Query(pattern="^[a-z_]{1,30}$")] = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
                  offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-                 session: Session = Depends(db), user: User = Depends(needs("cases"))) -> Any:
+                 session: Session = DB, user: User = Depends(needs("cases"))) -> Any:
     query = visible_reports(user)
     if status:
         query = query.where(MissingReport.status == status)
@@ -237,13 +237,13 @@ def list_reports(status: Annotated[str | None, Query(pattern="^[a-z_]{1,30}$")] 
 
 
 @private.get("/reports/{report_id}", response_model=ReportOut)
-def get_report(report_id: RecordId, session: Session = Depends(db),
+def get_report(report_id: RecordId, session: Session = DB,
                user: User = Depends(needs("cases"))) -> Any:
     return open_report(session, user, report_id, "api")
 
 
 @private.get("/children/{child_id}", response_model=ChildOut)
-def get_child(child_id: RecordId, session: Session = Depends(db),
+def get_child(child_id: RecordId, session: Session = DB,
               user: User | None = Depends(current_user)) -> Any:
     if user is None:
         raise HTTPException(401, "sign in first")
@@ -253,7 +253,7 @@ def get_child(child_id: RecordId, session: Session = Depends(db),
 
 
 @private.get("/family/case", response_model=FamilyCase)
-def get_family_case(session: Session = Depends(db),
+def get_family_case(session: Session = DB,
                     user: User = Depends(needs("family"))) -> Any:
     case = family_case(session, user)
     if case is None:
@@ -262,7 +262,7 @@ def get_family_case(session: Session = Depends(db),
 
 
 @private.get("/matches", response_model=list[MatchOut])
-def list_matches(session: Session = Depends(db), user: User = Depends(needs("review"))) -> Any:
+def list_matches(session: Session = DB, user: User = Depends(needs("review"))) -> Any:
     return session.scalars(select(Match).where(Match.state.in_(REVIEW_STATES))
                            .order_by(Match.log10_lr.desc()).limit(200)).all()
 
@@ -275,14 +275,14 @@ def _review_out(session: Session, request: Request, match: Match, user: User) ->
 
 
 @private.get("/matches/{match_id}", response_model=ReviewOut)
-def get_match(match_id: RecordId, request: Request, session: Session = Depends(db),
+def get_match(match_id: RecordId, request: Request, session: Session = DB,
               user: User = Depends(needs("review"))) -> Any:
     return _review_out(session, request, review.get_match(session, match_id), user)
 
 
 @private.post("/matches/{match_id}/second-sample", response_model=MatchOut)
 def post_second_sample(match_id: RecordId, body: SecondSampleIn, request: Request,
-                       session: Session = Depends(db),
+                       session: Session = DB,
                        user: User = Depends(needs("second_sample"))) -> Any:
     return review.confirm_second_sample(session, match_id, body.specimen_id,
                                         actor=user.username, cipher=request.app.state.cipher)
@@ -290,13 +290,13 @@ def post_second_sample(match_id: RecordId, body: SecondSampleIn, request: Reques
 
 @private.post("/matches/{match_id}/review", response_model=MatchOut)
 def post_review(match_id: RecordId, body: DecisionIn, request: Request,
-                session: Session = Depends(db), user: User = Depends(needs("review"))) -> Any:
+                session: Session = DB, user: User = Depends(needs("review"))) -> Any:
     return review.review_match(session, match_id, reviewer=user.username, confirm=body.confirm,
                                reason=body.reason, settings=request.app.state.settings)
 
 
 @private.post("/samples", status_code=201)
-def post_sample(body: SampleIn, session: Session = Depends(db),
+def post_sample(body: SampleIn, session: Session = DB,
                 user: User = Depends(needs("lab"))) -> dict[str, Any]:
     sample = samples.register_sample(
         session, actor=user.username, specimen_id=body.specimen_id,
@@ -310,7 +310,7 @@ def post_sample(body: SampleIn, session: Session = Depends(db),
 @private.post("/profiles", response_model=UploadOut,
               responses={422: {"description": "rows refused; nothing stored"}})
 async def post_profiles(request: Request, file: UploadFile = File(),
-                        session: Session = Depends(db),
+                        session: Session = DB,
                         user: User = Depends(needs("lab"))) -> Any:
     try:
         report = await import_upload(request, session, file, actor=user.username)
@@ -321,7 +321,7 @@ async def post_profiles(request: Request, file: UploadFile = File(),
 
 
 @private.get("/profiles/{specimen_id}", response_model=ProfileOut)
-def get_profile(specimen_id: Specimen, request: Request, session: Session = Depends(db),
+def get_profile(specimen_id: Specimen, request: Request, session: Session = DB,
                 user: User = Depends(needs("lab"))) -> Any:
     profile = samples.read_profile(session, specimen_id, actor=user.username,
                                    reason="api profile read", cipher=request.app.state.cipher)
@@ -330,7 +330,7 @@ def get_profile(specimen_id: Specimen, request: Request, session: Session = Depe
 
 
 @private.get("/audit/verify")
-def verify_audit(session: Session = Depends(db),
+def verify_audit(session: Session = DB,
                  user: User = Depends(needs("admin"))) -> dict[str, Any]:
     return audit.verify_chain(session).__dict__
 

@@ -46,6 +46,11 @@ def db(request: Request) -> Iterator[Session]:
         yield session
 
 
+# Commit before the answer is sent ("function" scope): a client that follows a redirect
+# must read what it just wrote, and a failed commit must never follow a success answer.
+DB = Depends(db, scope="function")
+
+
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
     if not token:
@@ -53,7 +58,7 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def current_user(request: Request, session: Session = Depends(db)) -> User | None:
+def current_user(request: Request, session: Session = DB) -> User | None:
     user_id = request.session.get("user_id")
     user = None
     if user_id is not None:

@@ -11,14 +11,14 @@ from homeward.registry import audit
 from homeward.registry.models import AuditEvent, User
 from homeward.web.access import ROLES
 from homeward.web.app import render
-from homeward.web.deps import check_csrf, db, needs
+from homeward.web.deps import DB, check_csrf, needs
 from homeward.web.security import hash_password
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 
 @router.get("/admin/users")
-def users(request: Request, session: Session = Depends(db),
+def users(request: Request, session: Session = DB,
           user: User = Depends(needs("admin"))) -> Response:
     return render(request, "admin/users.html", users=session.scalars(
         select(User).where(User.role != "family").order_by(User.username)).all(), roles=ROLES)
@@ -31,7 +31,7 @@ def save_user(request: Request, username: str = Form(min_length=3, max_length=60
               jurisdiction: str = Form("", max_length=60),
               institution: str = Form("", max_length=200),
               password: str = Form("", max_length=200), active: str = Form(""),
-              session: Session = Depends(db), user: User = Depends(needs("admin"))) -> Response:
+              session: Session = DB, user: User = Depends(needs("admin"))) -> Response:
     if role not in ROLES or role == "family":
         raise HTTPException(422, f"role must be one of {', '.join(ROLES[:-2])}")
     if password and len(password) < 10:
@@ -56,7 +56,7 @@ def save_user(request: Request, username: str = Form(min_length=3, max_length=60
 
 
 @router.get("/admin/audit")
-def audit_log(request: Request, entity: str = "", session: Session = Depends(db),
+def audit_log(request: Request, entity: str = "", session: Session = DB,
               user: User = Depends(needs("admin"))) -> Response:
     query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(200)
     if entity:
@@ -66,7 +66,7 @@ def audit_log(request: Request, entity: str = "", session: Session = Depends(db)
 
 
 @router.post("/admin/audit/verify")
-def verify(request: Request, session: Session = Depends(db),
+def verify(request: Request, session: Session = DB,
            user: User = Depends(needs("admin"))) -> Response:
     verdict = audit.verify_chain(session)
     events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from homeward.registry import audit
 from homeward.registry.models import FoundChild, Placement, User
 from homeward.web.app import render
-from homeward.web.deps import check_csrf, db, needs
+from homeward.web.deps import DB, check_csrf, needs
 from homeward.web.views.cases import open_child
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 
 @router.get("/care")
-def care(request: Request, session: Session = Depends(db),
+def care(request: Request, session: Session = DB,
          user: User = Depends(needs("care"))) -> Response:
     rows = session.execute(select(FoundChild, Placement).join(
         Placement, Placement.found_child_id == FoundChild.id).where(
@@ -32,7 +32,7 @@ def care(request: Request, session: Session = Depends(db),
 
 @router.post("/care/children/{child_id}/visits")
 def record_visit(child_id: int, request: Request, note: str = Form(max_length=1000),
-                 session: Session = Depends(db), user: User = Depends(needs("care"))) -> Response:
+                 session: Session = DB, user: User = Depends(needs("care"))) -> Response:
     """A visit (a relative, an investigator, a doctor) noted in the child's audited record."""
     child = open_child(session, user, child_id, "record a visit")
     audit.record(session, actor=user.username, action="visit", entity="found_child",

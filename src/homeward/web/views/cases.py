@@ -29,7 +29,7 @@ from homeward.web.access import (
     visible_reports,
 )
 from homeward.web.app import render
-from homeward.web.deps import check_csrf, current_user, db, needs
+from homeward.web.deps import DB, check_csrf, current_user, needs
 from homeward.web.photos import PhotoError, clean_photo
 from homeward.workflow.cases import read_found_child, read_missing_report
 
@@ -57,7 +57,7 @@ def timeline(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:
 
 @router.get("/cases")
 def case_list(request: Request, status: str = "", page: int = 1,
-              session: Session = Depends(db), user: User = Depends(needs("cases"))) -> Response:
+              session: Session = DB, user: User = Depends(needs("cases"))) -> Response:
     query = visible_reports(user)
     if status:
         query = query.where(MissingReport.status == status)
@@ -70,7 +70,7 @@ def case_list(request: Request, status: str = "", page: int = 1,
 
 
 @router.get("/cases/{report_id}")
-def case_page(report_id: int, request: Request, session: Session = Depends(db),
+def case_page(report_id: int, request: Request, session: Session = DB,
               user: User = Depends(needs("cases"))) -> Response:
     report = open_report(session, user, report_id, "case page")
     relatives = session.scalars(select(Relative).where(Relative.report_id == report.id)).all()
@@ -86,7 +86,7 @@ def case_page(report_id: int, request: Request, session: Session = Depends(db),
 
 
 @router.post("/cases/{report_id}/publish")
-def publish(report_id: int, request: Request, session: Session = Depends(db),
+def publish(report_id: int, request: Request, session: Session = DB,
             user: User = Depends(needs("cases"))) -> Response:
     report = open_report(session, user, report_id, "publish alert")
     report.published = not report.published
@@ -98,7 +98,7 @@ def publish(report_id: int, request: Request, session: Session = Depends(db),
 
 @router.post("/cases/{report_id}/photo")
 async def upload_photo(report_id: int, request: Request, photo: UploadFile = File(),
-                       session: Session = Depends(db),
+                       session: Session = DB,
                        user: User = Depends(needs("cases"))) -> Response:
     report = open_report(session, user, report_id, "add photo")
     try:
@@ -115,7 +115,7 @@ async def upload_photo(report_id: int, request: Request, photo: UploadFile = Fil
 
 
 @router.get("/children/{child_id}")
-def child_page(child_id: int, request: Request, session: Session = Depends(db),
+def child_page(child_id: int, request: Request, session: Session = DB,
                user: User | None = Depends(current_user)) -> Response:
     if user is None:
         raise HTTPException(401, "sign in first")
@@ -130,7 +130,7 @@ def child_page(child_id: int, request: Request, session: Session = Depends(db),
 
 
 @router.get("/operations")
-def operations(request: Request, session: Session = Depends(db),
+def operations(request: Request, session: Session = DB,
                user: User = Depends(needs("operations"))) -> Response:
     rows = session.execute(
         select(Operation, func.count(FoundChild.id)).outerjoin(
@@ -140,7 +140,7 @@ def operations(request: Request, session: Session = Depends(db),
 
 
 @router.get("/operations/{operation_id}")
-def operation_page(operation_id: int, request: Request, session: Session = Depends(db),
+def operation_page(operation_id: int, request: Request, session: Session = DB,
                    user: User = Depends(needs("operations"))) -> Response:
     operation = session.get(Operation, operation_id)
     if operation is None:
@@ -153,7 +153,7 @@ def operation_page(operation_id: int, request: Request, session: Session = Depen
 
 
 @router.get("/tips")
-def tip_queue(request: Request, session: Session = Depends(db),
+def tip_queue(request: Request, session: Session = DB,
               user: User = Depends(needs("tips"))) -> Response:
     tips = session.execute(select(Tip, Source).join(Source).where(Tip.status == "new")
                            .order_by(Tip.urgent.desc(), Source.received_at.desc())

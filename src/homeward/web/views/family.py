@@ -8,14 +8,14 @@ from sqlalchemy.orm import Session
 
 from homeward.registry.models import User
 from homeward.web.app import render
-from homeward.web.deps import db, needs
+from homeward.web.deps import DB, needs
 from homeward.web.family_view import family_case
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/family")
-def family(request: Request, registered: int = 0, session: Session = Depends(db),
+def family(request: Request, registered: int = 0, session: Session = DB,
            user: User = Depends(needs("family"))) -> Response:
     return render(request, "family/case.html", case=family_case(session, user),
                   registered=bool(registered))

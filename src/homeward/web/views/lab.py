@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from homeward.registry.models import FoundChild, Relative, Sample, StoredProfile, User
 from homeward.web.app import render
-from homeward.web.deps import check_csrf, db, needs
+from homeward.web.deps import DB, check_csrf, needs
 from homeward.workflow import samples
 from homeward.workflow.errors import ImportFailedError, NotFoundError
 from homeward.workflow.imports import ImportReport, import_profiles
@@ -66,7 +66,7 @@ def _page(request: Request, session: Session, **extra) -> Response:
 
 
 @router.get("/lab")
-def lab(request: Request, session: Session = Depends(db),
+def lab(request: Request, session: Session = DB,
         user: User = Depends(needs("lab"))) -> Response:
     return _page(request, session)
 
@@ -78,7 +78,7 @@ def register_sample(request: Request, specimen_id: str = Form(max_length=80),
                     consent_document: str = Form("", max_length=300),
                     lab_name: str = Form("", max_length=200),
                     location: str = Form("", max_length=200),
-                    session: Session = Depends(db),
+                    session: Session = DB,
                     user: User = Depends(needs("lab"))) -> Response:
     samples.register_sample(
         session, actor=user.username, specimen_id=specimen_id.strip(),
@@ -96,7 +96,7 @@ def custody(request: Request, specimen_id: str = Form(max_length=80),
             action: str = Form(pattern="^(received|transferred|extracted|amplified|stored|"
                                        "destroyed)$"),
             location: str = Form("", max_length=200), note: str = Form("", max_length=500),
-            session: Session = Depends(db), user: User = Depends(needs("lab"))) -> Response:
+            session: Session = DB, user: User = Depends(needs("lab"))) -> Response:
     samples.add_custody_event(session, actor=user.username, specimen_id=specimen_id,
                               action=action, location=location or None, note=note or None)
     return _page(request, session, message=f"Custody of {specimen_id}: {action}.")
@@ -104,7 +104,7 @@ def custody(request: Request, specimen_id: str = Form(max_length=80),
 
 @router.post("/lab/profiles")
 async def upload_profiles(request: Request, profiles: UploadFile = File(),
-                          session: Session = Depends(db),
+                          session: Session = DB,
                           user: User = Depends(needs("lab"))) -> Response:
     try:
         report = await import_upload(request, session, profiles, actor=user.username)
@@ -116,7 +116,7 @@ async def upload_profiles(request: Request, profiles: UploadFile = File(),
 
 
 @router.get("/lab/profiles/{specimen_id}")
-def profile_page(specimen_id: str, request: Request, session: Session = Depends(db),
+def profile_page(specimen_id: str, request: Request, session: Session = DB,
                  user: User = Depends(needs("lab"))) -> Response:
     profile = samples.read_profile(session, specimen_id, actor=user.username,
                                    reason="lab profile view", cipher=request.app.state.cipher)
@@ -125,7 +125,7 @@ def profile_page(specimen_id: str, request: Request, session: Session = Depends(
 
 
 @router.post("/lab/profiles/{specimen_id}/search")
-def research(specimen_id: str, request: Request, session: Session = Depends(db),
+def research(specimen_id: str, request: Request, session: Session = DB,
              user: User = Depends(needs("lab"))) -> Response:
     stored = session.scalar(select(StoredProfile).where(
         StoredProfile.specimen_id == specimen_id))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from homeward.registry.models import User
 from homeward.web import publishing
 from homeward.web.app import render
-from homeward.web.deps import check_csrf, current_user, db
+from homeward.web.deps import DB, check_csrf, current_user
 from homeward.web.i18n import LANGUAGES
 from homeward.web.intake_forms import (
     FamilyRegistration,
@@ -36,14 +36,14 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/")
-def home(request: Request, session: Session = Depends(db),
+def home(request: Request, session: Session = DB,
          user: User | None = Depends(current_user)) -> Response:
     return render(request, "public/home.html", alerts=publishing.alerts(session, limit=12),
                   stats=publishing.statistics(session))
 
 
 @router.get("/alerts")
-def alert_list(request: Request, page: int = 1, session: Session = Depends(db),
+def alert_list(request: Request, page: int = 1, session: Session = DB,
                user: User | None = Depends(current_user)) -> Response:
     page = max(1, min(page, 10_000))
     return render(request, "public/alerts.html", page=page,
@@ -51,7 +51,7 @@ def alert_list(request: Request, page: int = 1, session: Session = Depends(db),
 
 
 @router.get("/alerts/{report_id}")
-def alert_page(report_id: int, request: Request, session: Session = Depends(db),
+def alert_page(report_id: int, request: Request, session: Session = DB,
                user: User | None = Depends(current_user)) -> Response:
     found = publishing.alert(session, report_id)
     if found is None:
@@ -60,7 +60,7 @@ def alert_page(report_id: int, request: Request, session: Session = Depends(db),
 
 
 @router.get("/alerts/{report_id}/photo")
-def alert_photo(report_id: int, session: Session = Depends(db)) -> Response:
+def alert_photo(report_id: int, session: Session = DB) -> Response:
     photo = publishing.public_photo(session, report_id)
     if photo is None:
         raise HTTPException(404, "no photo")
@@ -68,7 +68,7 @@ def alert_photo(report_id: int, session: Session = Depends(db)) -> Response:
 
 
 @router.get("/search")
-def search(request: Request, q: str = "", session: Session = Depends(db),
+def search(request: Request, q: str = "", session: Session = DB,
            user: User | None = Depends(current_user)) -> Response:
     q = q[:100]
     hits = request.app.state.names.search(session, q) if q else []
@@ -77,7 +77,7 @@ def search(request: Request, q: str = "", session: Session = Depends(db),
 
 
 @router.get("/statistics")
-def statistics(request: Request, session: Session = Depends(db),
+def statistics(request: Request, session: Session = DB,
                user: User | None = Depends(current_user)) -> Response:
     return render(request, "public/statistics.html", stats=publishing.statistics(session))
 
@@ -88,7 +88,7 @@ def tip_form(request: Request, user: User | None = Depends(current_user)) -> Res
 
 
 @router.post("/tips/new")
-async def tip_submit(request: Request, session: Session = Depends(db),
+async def tip_submit(request: Request, session: Session = DB,
                      user: User | None = Depends(current_user)) -> Response:
     form = dict(await request.form())
     form.pop("csrf_token", None)
@@ -109,7 +109,7 @@ def register_form(request: Request, user: User | None = Depends(current_user)) -
 
 
 @router.post("/register")
-async def register_submit(request: Request, session: Session = Depends(db),
+async def register_submit(request: Request, session: Session = DB,
                           user: User | None = Depends(current_user)) -> Response:
     form = {k: v for k, v in (await request.form()).items() if k != "csrf_token"}
     try:
@@ -136,7 +136,7 @@ def login_form(request: Request, next: str = "/dashboard",
 @router.post("/login")
 def login(request: Request, username: str = Form(max_length=80),
           password: str = Form(max_length=200), next: str = Form("/dashboard"),
-          session: Session = Depends(db)) -> Response:
+          session: Session = DB) -> Response:
     try:
         sign_in(request, session, username, password)
     except SignInRefused as refused:

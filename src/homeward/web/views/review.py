@@ -20,7 +20,7 @@ from homeward.registry.models import Match, StoredProfile, User
 from homeward.security.crypto import ProfileCipher
 from homeward.web.app import render
 from homeward.web.dashboards import REVIEW_STATES
-from homeward.web.deps import check_csrf, db, needs
+from homeward.web.deps import DB, check_csrf, needs
 from homeward.workflow import review
 from homeward.workflow.samples import read_profile
 
@@ -58,7 +58,7 @@ def review_sheet(session: Session, match: Match, *, actor: str,
 
 
 @router.get("/review")
-def candidates(request: Request, session: Session = Depends(db),
+def candidates(request: Request, session: Session = DB,
                user: User = Depends(needs("review"))) -> Response:
     matches = session.scalars(select(Match).where(Match.state.in_(REVIEW_STATES))
                               .order_by(Match.log10_lr.desc()).limit(200)).all()
@@ -66,7 +66,7 @@ def candidates(request: Request, session: Session = Depends(db),
 
 
 @router.get("/review/{match_id}")
-def review_page(match_id: int, request: Request, session: Session = Depends(db),
+def review_page(match_id: int, request: Request, session: Session = DB,
                 user: User = Depends(needs("review"))) -> Response:
     match = review.get_match(session, match_id)
     sheet = review_sheet(session, match, actor=user.username, cipher=request.app.state.cipher)
@@ -75,7 +75,7 @@ def review_page(match_id: int, request: Request, session: Session = Depends(db),
 
 @router.post("/review/{match_id}/second-sample")
 def second_sample(match_id: int, request: Request, specimen_id: str = Form(max_length=80),
-                  session: Session = Depends(db),
+                  session: Session = DB,
                   user: User = Depends(needs("second_sample"))) -> Response:
     review.confirm_second_sample(session, match_id, specimen_id.strip(), actor=user.username,
                                  cipher=request.app.state.cipher)
@@ -84,7 +84,7 @@ def second_sample(match_id: int, request: Request, specimen_id: str = Form(max_l
 
 @router.post("/review/{match_id}/decision")
 def decide(match_id: int, request: Request, decision: str = Form(pattern="^(confirm|reject)$"),
-           reason: str = Form(max_length=2000), session: Session = Depends(db),
+           reason: str = Form(max_length=2000), session: Session = DB,
            user: User = Depends(needs("review"))) -> Response:
     review.review_match(session, match_id, reviewer=user.username,
                         confirm=decision == "confirm", reason=reason,

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 from homeward.registry.models import User
 from homeward.web.app import render
 from homeward.web.dashboards import dashboard
-from homeward.web.deps import current_user, db
+from homeward.web.deps import DB, current_user
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/dashboard")
-def dashboard_page(request: Request, session: Session = Depends(db),
+def dashboard_page(request: Request, session: Session = DB,
                    user: User | None = Depends(current_user)) -> Response:
     if user is None:
         raise HTTPException(401, "sign in first")
