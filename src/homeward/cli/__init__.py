@@ -12,6 +12,7 @@ import typer
 
 from homeward.cli import errors
 from homeward.cli.demo import app as demo_app
+from homeward.cli.intake import app as intake_app
 from homeward.cli.kinship import app as kinship_app
 from homeward.cli.registry import (
     audit_app,
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(audit_app, name="audit")
+app.add_typer(intake_app, name="intake")
 app.command("status")(status_command)
 app.command("dna-gaps")(dna_gaps_command)
 app.command("serve")(serve_command)

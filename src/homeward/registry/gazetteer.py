@@ -15,9 +15,10 @@ from importlib import resources
 
 from pypinyin import lazy_pinyin
 
+_ETHNIC = "壮|苗|彝|白|傣|哈尼|景颇|傈僳|藏|羌|土家|布依|侗|朝鲜|回|蒙古|哈萨克|柯尔克孜|黎|瑶|水|畲"
 _SUFFIXES = re.compile(
-    r"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|地区|盟|"
-    r"[\u4e00-\u9fff]{0,6}族自治州|自治州|自治县|县|区)$")
+    rf"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|地区|盟|"
+    rf"(?:(?:{_ETHNIC})族)*自治州|(?:(?:{_ETHNIC})族)*自治县|县|区)$")
 _SPECIAL = {"陕西": "Shaanxi", "内蒙古": "Inner Mongolia", "西藏": "Tibet",
             "香港": "Hong Kong", "澳门": "Macao"}
 
@@ -43,8 +44,13 @@ class Place:
         return self.adcode[2:4] != "00" and self.adcode[4:] == "00000000"
 
 
+def core_name(name: str) -> str:
+    """The name without its administrative suffix: 文山壮族苗族自治州 -> 文山."""
+    return _SUFFIXES.sub("", name) or name
+
+
 def english_name(name: str) -> str:
-    core = _SUFFIXES.sub("", name) or name
+    core = core_name(name)
     if core in _SPECIAL:
         return _SPECIAL[core]
     return "".join(lazy_pinyin(core)).capitalize()

@@ -1,0 +1,150 @@
+"""Several articles and posts tell one incident: group them and reconcile their figures.
+
+Two reports are the same incident when nothing contradicts it (dates within a month of each
+other, counts within a quarter of each other, at least one province in common when both name
+places) and enough agrees: an equal count of children or suspects, or two equal counts of any
+kind, or the same places with close wording. Every source stays attached; for each field the
+value most sources give wins (ties: the first article's), and disagreements are listed as
+conflicts for an investigator to resolve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from homeward.intake.figures import COUNT_FIELDS
+from homeward.intake.news import IncidentReport
+
+_KEY_FIELDS = ("children_rescued", "suspects_detained")
+
+
+@dataclass
+class Incident:
+    """One real-world incident with every report of it."""
+
+    reports: list[IncidentReport] = field(default_factory=list)
+
+    @property
+    def articles(self) -> list[str]:
+        return list(dict.fromkeys(r.article for r in self.reports))
+
+    def value(self, name: str) -> int | None:
+        values = [r.counts[name] for r in self.reports if name in r.counts]
+        return _best(values)
+
+    def conflicts(self) -> list[dict[str, object]]:
+        out = []
+        for name in COUNT_FIELDS:
+            given = {r.article: r.counts[name] for r in self.reports if name in r.counts}
+            if len(set(given.values())) > 1:
+                out.append({"field": name, "values": given, "kept": self.value(name)})
+        return out
+
+    @property
+    def date(self) -> str | None:
+        dates = [r.date for r in self.reports if r.date]
+        if not dates:
+            return None
+        common = Counter(d[:7] for d in dates).most_common(1)[0][0]
+        precise = [d for d in dates if d.startswith(common)]
+        return max(precise, key=len)
+
+    def as_json(self) -> dict[str, object]:
+        first_price = next((r for r in self.reports if r.bought or r.sold), None)
+        sub_cases = next((r.sub_cases for r in self.reports if r.sub_cases), [])
+        return {
+            "articles": self.articles,
+            "date": self.date,
+            **{name: self.value(name) for name in COUNT_FIELDS},
+            "places": list(dict.fromkeys(p for r in self.reports for p in r.place_names)),
+            "routes": [{"from": a, "to": b} for a, b in
+                       dict.fromkeys(route for r in self.reports for route in r.routes)],
+            "price_yuan": _prices(first_price),
+            "sub_cases": [_sub_case_json(s) for s in sub_cases],
+            "sources": [{"article": r.article, "quote": r.quote} for r in self.reports],
+            "conflicts": self.conflicts(),
+            "roles": list(dict.fromkeys(x for r in self.reports for x in r.roles)),
+            "children_ages": sorted(set(x for r in self.reports for x in r.ages)),
+            "children_sex": list(dict.fromkeys(x for r in self.reports for x in r.sexes)),
+            "agencies": list(dict.fromkeys(x for r in self.reports for x in r.agencies)),
+            "operations": list(dict.fromkeys(x for r in self.reports for x in r.operations)),
+            "locations": list({p.name_en: p.as_json() for r in self.reports
+                               for p in r.places}.values()),
+        }
+
+
+def _prices(report: IncidentReport | None) -> dict[str, list[int] | None] | None:
+    if report is None:
+        return None
+    return {"bought": list(report.bought) if report.bought else None,
+            "sold": list(report.sold) if report.sold else None}
+
+
+def _sub_case_json(report: IncidentReport) -> dict[str, object]:
+    return {"date": report.date, **{name: report.counts.get(name) for name in COUNT_FIELDS},
+            "places": report.place_names,
+            "routes": [{"from": a, "to": b} for a, b in report.routes],
+            "price_yuan": _prices(report) if (report.bought or report.sold) else None,
+            "sources": [{"article": report.article, "quote": report.quote}]}
+
+
+def _best(values: list[int]) -> int | None:
+    if not values:
+        return None
+    counted = Counter(values)
+    top = max(counted.values())
+    return next(v for v in values if counted[v] == top)
+
+
+def _date_gap_days(a: str | None, b: str | None) -> int | None:
+    if not a or not b:
+        return None
+    if a.startswith(b) or b.startswith(a):
+        return 0
+    if len(a) == 4 or len(b) == 4:
+        return 400  # different years
+    first = dt.date.fromisoformat((a + "-15")[:10] if len(a) == 7 else a)
+    second = dt.date.fromisoformat((b + "-15")[:10] if len(b) == 7 else b)
+    return abs((first - second).days)
+
+
+def same_incident(a: IncidentReport, b: IncidentReport) -> bool:
+    gap = _date_gap_days(a.date, b.date)
+    if gap is not None and gap > 45:
+        return False
+    equal: list[str] = []
+    for name in COUNT_FIELDS:
+        x, y = a.counts.get(name), b.counts.get(name)
+        if x is None or y is None:
+            continue
+        if x == y:
+            equal.append(name)
+        elif abs(x - y) > 0.25 * max(x, y):
+            return False
+    provinces_a = {u.province or u.name_en for u in a.places}
+    provinces_b = {u.province or u.name_en for u in b.places}
+    if provinces_a and provinces_b and not provinces_a & provinces_b:
+        return False
+    if any(name in equal for name in _KEY_FIELDS) or len(equal) >= 2:
+        return True
+    if provinces_a and provinces_a == provinces_b and gap is not None and gap <= 31:
+        return fuzz.token_set_ratio(a.quote, b.quote) >= 60
+    return False
+
+
+def cluster(reports: list[IncidentReport]) -> list[Incident]:
+    """Reports grouped into incidents; a report joins an incident only if it fits every member."""
+    incidents: list[Incident] = []
+    for report in reports:
+        home = next((incident for incident in incidents
+                     if all(same_incident(report, member) for member in incident.reports)),
+                    None)
+        if home is None:
+            incidents.append(Incident([report]))
+        else:
+            home.reports.append(report)
+    return incidents

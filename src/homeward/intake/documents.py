@@ -1,0 +1,119 @@
+"""Turn the bytes of an article, page or feed entry into clean text with its publication date.
+
+Real files arrive in every state: UTF-8 with or without a byte-order mark, GBK from Chinese
+sites, whole web pages with navigation, adverts and donation boxes around the story, truncated
+HTML, or something that is not text at all. Each problem becomes an :class:`UnreadableItem`
+that names the file and the reason, so a batch reports it and carries on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+from charset_normalizer import from_bytes
+
+from homeward.intake.dates import find_publication_date
+
+
+class UnreadableItem(ValueError):
+    """One item of a batch that cannot be read; the batch goes on without it."""
+
+    def __init__(self, item: str, reason: str) -> None:
+        super().__init__(f"{item}: {reason}")
+        self.item = item
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Document:
+    """The readable story of one article or post."""
+
+    name: str
+    text: str
+    published: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+
+
+_HTML_HINT = re.compile(rb"<(!doctype\s+html|html|head|body|div|p|article)\b", re.I)
+_MIN_TEXT = 20
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes to text: UTF-8 (BOM dropped) first, then the detected encoding (GBK, Big5...)."""
+    if not data.strip():
+        raise UnreadableItem(name, "the file is empty")
+    if b"\x00" in data[:4096]:
+        raise UnreadableItem(name, "binary data, not text (NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise UnreadableItem(name, "not text in any known encoding")
+    text = str(best)
+    if _control_ratio(text) > 0.05:
+        raise UnreadableItem(name, f"binary data, not text (best guess {best.encoding})")
+    return text
+
+
+def _control_ratio(text: str) -> float:
+    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return bad / max(len(text), 1)
+
+
+def looks_like_html(data: bytes | str) -> bool:
+    head = data[:2048] if isinstance(data, bytes) else data[:2048].encode("utf-8", "ignore")
+    return bool(_HTML_HINT.search(head))
+
+
+def from_html(html: str, name: str, url: str | None = None) -> Document:
+    """The main text of a web page, without navigation, adverts or donation boxes."""
+    extracted = trafilatura.bare_extraction(html, url=url, include_comments=False,
+                                            include_tables=False, favor_precision=True,
+                                            with_metadata=True)
+    text = getattr(extracted, "text", None) if extracted is not None else None
+    if not text or len(text.strip()) < _MIN_TEXT:
+        # Truncated or unusual markup: fall back to every paragraph-like text node.
+        text = trafilatura.html2txt(html) or ""
+    if len(text.strip()) < _MIN_TEXT:
+        raise UnreadableItem(name, "the page holds no readable story")
+    title = getattr(extracted, "title", None) if extracted is not None else None
+    published = _parse_iso(getattr(extracted, "date", None) if extracted is not None else None)
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    return Document(name=name, text=text.strip(), title=title, url=url,
+                    published=published or find_publication_date(html))
+
+
+def _parse_iso(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def from_bytes_named(data: bytes, name: str, url: str | None = None) -> Document:
+    text = decode(data, name)
+    if looks_like_html(text):
+        return from_html(text, name, url)
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) < _MIN_TEXT:
+        raise UnreadableItem(name, "too short to be an article")
+    return Document(name=name, text=text, url=url, published=find_publication_date(text))
+
+
+def read_article(path: Path) -> Document:
+    """One article file (plain text or HTML) as a :class:`Document`."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableItem(path.name, f"cannot be read ({error.strerror})") from None
+    return from_bytes_named(data, path.name)

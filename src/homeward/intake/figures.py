@@ -1,0 +1,235 @@
+"""Figures stated in one sentence: counts, prices, routes, roles, ages and sex of children.
+
+Patterns run on the number-normalised sentence (digits only), in English and Chinese. Each
+count keeps the verb that gives it its meaning: "rescued 92 children" is a rescue, "92
+children went missing" is not; "detained 301 suspects" is a detention.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from homeward.intake.places import Unit, find_places
+
+COUNT_FIELDS = ("children_rescued", "women_rescued", "suspects_detained", "officers",
+                "provinces_involved")
+
+_Q = r"(?:more than |over |at least |nearly |almost |about |around |some |a total of |up to |" \
+     r"another |a further |an estimated |roughly )?"
+_N = rf"{_Q}(\d+)\+?"
+_ADJ = r"(?:[\w'-]+\s+){0,3}?"
+_CHILD = r"(?:children|child|kids|infants|infant|babies|baby|boys|girls|minors|toddlers|" \
+         r"newborns|youngsters)"
+_WOMAN = r"(?:women|woman|brides)"
+_SUSPECT = r"(?:suspects|suspect|people|persons|members|traffickers|individuals|men|" \
+           r"gang members|smugglers|offenders)"
+_RESCUE = r"(?:rescued|rescuing|rescue|saved|saving|freed|freeing|recovered|recovering)"
+_DETAIN = r"(?:detained|detaining|detain|arrested|arresting|arrest|apprehended|caught|" \
+          r"captured|nabbed|rounded up|taken into custody|held)"
+_PASSIVE = r"(?:were|have been|had been|was|being|are|got)\s+(?:\w+\s+)?"
+
+_EN: dict[str, list[re.Pattern[str]]] = {
+    "children_rescued": [
+        re.compile(rf"\b{_RESCUE}\s+(?:(?:of\s+)?\w+\s+)?{_N}\s+{_ADJ}{_CHILD}\b", re.I),
+        re.compile(rf"\b{_N}\s+{_ADJ}{_CHILD}\s+(?:\w+\s+)?{_PASSIVE}{_RESCUE}\b", re.I),
+        re.compile(rf"\b{_N}\s+{_ADJ}{_CHILD}\s+{_RESCUE}\b", re.I),
+        re.compile(rf"\b{_RESCUE}\s+{_ADJ}{_CHILD}[^.;]{{0,40}}?\bnumbering\s+{_N}", re.I),
+    ],
+    "women_rescued": [
+        re.compile(rf"\b{_RESCUE}\b[^.;]*?\b{_N}\s+{_ADJ}{_WOMAN}\b", re.I),
+        re.compile(rf"\b{_N}\s+{_ADJ}{_WOMAN}\s+(?:\w+\s+)?{_PASSIVE}{_RESCUE}\b", re.I),
+    ],
+    "suspects_detained": [
+        re.compile(rf"\b{_DETAIN}\s+(?:\w+\s+)?{_N}\s+{_ADJ}{_SUSPECT}\b", re.I),
+        re.compile(rf"\b{_N}\s+{_ADJ}{_SUSPECT}\s+(?:\w+\s+)?{_PASSIVE}{_DETAIN}\b", re.I),
+        re.compile(rf"\b{_N}\s+{_ADJ}{_SUSPECT}\s+{_DETAIN}\b", re.I),
+        re.compile(rf"\b{_DETAIN}\b[^.;]{{0,60}}?\b{_N}\s+{_ADJ}suspects\b", re.I),
+    ],
+    "officers": [
+        re.compile(rf"\b{_N}\s+(?:[\w'-]+\s+){{0,2}}?(?:police officers|officers|policemen|"
+                   rf"police personnel|police|personnel|investigators|agents)\b", re.I),
+    ],
+    "provinces_involved": [
+        re.compile(rf"\b{_N}\s+(?:[\w'-]+\s+){{0,2}}?(?:provinces|provincial-level regions|"
+                   rf"provincial regions|province-level regions)\b", re.I),
+    ],
+}
+_ZQ = r"(?:共|共计|近|约|逾|超过|了|出|成功)*"
+_ZN = r"(\d+)(?:余|多)?"
+_ZCHILD = r"(?:被拐(?:卖|骗)?的?)?(?:儿童|婴儿|婴幼儿|孩子|小孩|男婴|女婴|幼童|未成年人|男孩|女孩)"
+_ZH: dict[str, list[re.Pattern[str]]] = {
+    "children_rescued": [
+        re.compile(rf"解救{_ZQ}{_ZCHILD}{_ZQ}{_ZN}(?:名|个|人)"),
+        re.compile(rf"解救{_ZQ}{_ZN}(?:名|个)(?:被拐(?:卖|骗)?的?)?{_ZCHILD}"),
+        re.compile(rf"{_ZN}名{_ZCHILD}(?:被|获|得到)(?:成功)?解救"),
+    ],
+    "women_rescued": [
+        re.compile(rf"解救[^。；]*?(?:被拐(?:卖)?的?)?妇女{_ZQ}{_ZN}(?:名|人)"),
+        re.compile(rf"解救[^。；]*?{_ZN}名(?:被拐(?:卖)?的?)?妇女"),
+    ],
+    "suspects_detained": [
+        re.compile(rf"(?:抓获|刑事拘留|刑拘|逮捕|抓捕|缉拿|拘留){_ZQ}(?:犯罪)?(?:嫌疑人|嫌犯|"
+                   rf"人贩子|团伙成员){_ZQ}{_ZN}(?:名|人)"),
+        re.compile(rf"(?:抓获|刑事拘留|刑拘|逮捕|抓捕|缉拿|拘留){_ZQ}{_ZN}(?:名|人)"),
+        re.compile(rf"{_ZN}名(?:犯罪)?(?:嫌疑人|嫌犯)(?:被|已被)(?:抓获|刑事拘留|逮捕|刑拘)"),
+    ],
+    "officers": [
+        re.compile(rf"(?:出动|调集|投入|组织)(?:了)?(?:警力|民警|公安民警){_ZQ}{_ZN}(?:名|人)"),
+        re.compile(rf"{_ZN}名(?:公安)?(?:民警|警力|警察)"),
+    ],
+    "provinces_involved": [
+        re.compile(r"(\d+)个?省(?:份|区|市|（区、市）|\(区、市\))?"),
+    ],
+}
+
+_PRICE_EN = re.compile(r"(\d+)(?:\s*yuan)?\s*(?:to|-|–|and)\s*(\d+)\s*yuan|(\d+)\s*yuan", re.I)
+_PRICE_ZH = re.compile(r"(\d+)(?:元)?\s*(?:至|到|-|–|~)\s*(\d+)\s*元|(\d+)\s*元")
+_BUY = re.compile(r"\b(?:bought|buy|buying|buys|purchased|purchase|purchasing|paid|pay)\b|"
+                  r"收买|购买|买入|买来|买下|花费|花了|收购", re.I)
+_SELL = re.compile(r"\b(?:sold|sell|selling|sells|resold|resell|reselling)\b|"
+                   r"卖给|卖到|卖出|出售|转卖|贩卖|卖往|卖", re.I)
+
+ROLE_WORDS = {
+    "abducting": r"\babduct\w*|\bkidnap\w*|\bstole\b|\bstolen\b|\bsteal\w*|拐骗|拐走|绑架|偷走|偷抢|抢走",
+    "purchasing": r"\bpurchas\w*|\bbought\b|\bbuying\b|\bbuyers?\b|收买|购买|买家",
+    "transporting": r"\btransport\w*|\bferr\w*|\bsmuggl\w*|运送|转运|接送|运往|中转",
+    "introducing": r"\bintroduc(?:e|es|ed|ing|ers?|tions?)\b(?!\s+(?:\w+\s+)?(?:laws?|legislation|rules|measures|polic))|\bbroker\w*|\bmiddlem[ae]n\b|介绍|中介|中间人",
+    "adopting": r"\badopt\w*|收养|领养",
+    "selling": r"\bsold\b|\bsell\w*|贩卖|出售|卖给",
+}
+_ROLE_RES = {role: re.compile(words, re.I) for role, words in ROLE_WORDS.items()}
+
+_SOURCE_VERB = re.compile(
+    r"\b(?:abducted|abduct\w*|kidnapp?ed|stole|stolen|bought|purchased|targeted|taken|"
+    r"snatched|lured|from)\b|拐骗|拐走|偷走|收买|购买|买来|从", re.I)
+_SINK_VERB = re.compile(
+    r"\b(?:sold|selling|resold|transported|trafficked|taken|sent|smuggled|moved|brought|"
+    r"carried|to)\b\s+(?:\w+\s+){0,3}?(?:in|to|into|across)?|"
+    r"卖到|卖往|卖给|贩卖到|贩卖至|运往|送往|带到|带往|运到|转卖到|到|至|往", re.I)
+_ROUTE_CHAIN = re.compile(r"((?:[A-Z][a-z']+(?:\s[A-Z][a-z]+)?-){1,4}[A-Z][a-z']+)\s+"
+                          r"(?:route|corridor|trafficking route|line)")
+
+
+@dataclass
+class Figures:
+    """What one sentence (or several, merged) says about an incident."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    places: list[Unit] = field(default_factory=list)
+    routes: list[tuple[str, str]] = field(default_factory=list)
+    bought: tuple[int, int] | None = None
+    sold: tuple[int, int] | None = None
+    roles: list[str] = field(default_factory=list)
+    ages: list[int] = field(default_factory=list)
+    sexes: list[str] = field(default_factory=list)
+
+
+def counts_in(sentence: str, chinese: bool) -> dict[str, int]:
+    """The count fields a sentence states, first pattern that fits wins for each field."""
+    patterns = _ZH if chinese else _EN
+    found: dict[str, int] = {}
+    for name, alternatives in patterns.items():
+        for pattern in alternatives:
+            match = pattern.search(sentence)
+            if match:
+                found[name] = int(match.group(1))
+                break
+    if "officers" in found and found.get("suspects_detained") == found["officers"]:
+        del found["officers"]  # "detained 40 people, police said" is not forty officers
+    return found
+
+
+def loose_counts(clause: str, chinese: bool) -> dict[str, int]:
+    """Counts stated without a verb, as in a list of rings: "8 children and 39 suspects"."""
+    found = counts_in(clause, chinese)
+    if chinese:
+        extra = {"children_rescued": rf"{_ZN}名{_ZCHILD}|{_ZCHILD}{_ZN}名",
+                 "suspects_detained": rf"{_ZN}名(?:犯罪)?嫌疑人|嫌疑人{_ZN}名",
+                 "women_rescued": rf"{_ZN}名妇女|妇女{_ZN}名"}
+    else:
+        extra = {"children_rescued": rf"\b{_N}\s+{_ADJ}{_CHILD}\b",
+                 "suspects_detained": rf"\b{_N}\s+{_ADJ}suspects\b",
+                 "women_rescued": rf"\b{_N}\s+{_ADJ}{_WOMAN}\b"}
+    for name, pattern in extra.items():
+        if name not in found:
+            match = re.search(pattern, clause, re.I)
+            if match:
+                found[name] = int(next(g for g in match.groups() if g))
+    return found
+
+
+def prices_in(sentence: str, chinese: bool) -> tuple[tuple[int, int] | None,
+                                                     tuple[int, int] | None]:
+    """Prices in yuan, each given to the nearest buying or selling verb before it."""
+    bought = sold = None
+    for match in (_PRICE_ZH if chinese else _PRICE_EN).finditer(sentence):
+        low = int(match.group(1) or match.group(3))
+        high = int(match.group(2) or low)
+        if low < 100 or high < low:
+            continue  # "3 yuan" is not the price of a child; a reversed range is a typo
+        before = sentence[:match.start()]
+        buy = max((m.end() for m in _BUY.finditer(before)), default=-1)
+        sell = max((m.end() for m in _SELL.finditer(before)), default=-1)
+        if chinese and buy < 0 and sell < 0:  # "以2万元的价格卖给": the verb follows
+            after = sentence[match.end():match.end() + 12]
+            buy = 0 if _BUY.search(after) else -1
+            sell = 0 if _SELL.search(after) and buy < 0 else -1
+        if buy < 0 and sell < 0:
+            continue
+        if buy > sell and bought is None:
+            bought = (low, high)
+        elif sell > buy and sold is None:
+            sold = (low, high)
+    return bought, sold
+
+
+def routes_in(sentence: str, places: list[tuple[Unit, int]]) -> list[tuple[str, str]]:
+    """Routes from where children were taken to where they were sold, as the sentence says."""
+    routes: list[tuple[str, str]] = []
+    for chain in _ROUTE_CHAIN.finditer(sentence):
+        names = [p for p, start in places if chain.start() <= start < chain.end()]
+        routes += [(a.name_en, b.name_en) for a, b in zip(names, names[1:], strict=False)]
+    if routes:
+        return routes
+    sources = [m.end() for m in _SOURCE_VERB.finditer(sentence)]
+    if not sources:
+        return []
+    first_source = sources[0]
+    for sink in _SINK_VERB.finditer(sentence, first_source):
+        before = [p for p, start in places if first_source <= start < sink.start()]
+        after = [p for p, start in places if start >= sink.end()]
+        if before and after:
+            ends = [p for p in after if p.name_en not in {b.name_en for b in before}]
+            return [(a.name_en, b.name_en) for a in _distinct(before) for b in _distinct(ends)]
+    return []
+
+
+def _distinct(units: list[Unit]) -> list[Unit]:
+    seen: dict[str, Unit] = {}
+    for unit in units:
+        seen.setdefault(unit.name_en, unit)
+    # a city and its own province name one end: keep the city
+    provinces_with_city = {u.province for u in seen.values() if u.kind == "city"}
+    return [u for u in seen.values()
+            if not (u.kind == "province" and u.name_en in provinces_with_city)]
+
+
+_AGE_EN = re.compile(r"\baged?\s+(?:between\s+)?(\d{1,2})(?:\s*(?:to|and|-)\s*(\d{1,2}))?|"
+                     r"\b(\d{1,2})-(?:year|month)-olds?\b|\b(\d{1,2}) years? old\b", re.I)
+_AGE_ZH = re.compile(r"(\d{1,2})(?:周)?岁")
+_SEX = {"male": re.compile(r"\bboys?\b|男孩|男婴|男童|儿子", re.I),
+        "female": re.compile(r"\bgirls?\b|女孩|女婴|女童|女儿", re.I)}
+
+
+def figures_of(sentence: str, chinese: bool) -> Figures:
+    placed = [(m.unit, m.start) for m in find_places(sentence)]
+    figures = Figures(counts=counts_in(sentence, chinese),
+                      places=[unit for unit, _ in placed])
+    figures.routes = routes_in(sentence, placed)
+    figures.bought, figures.sold = prices_in(sentence, chinese)
+    figures.roles = [role for role, pattern in _ROLE_RES.items() if pattern.search(sentence)]
+    for match in (_AGE_ZH if chinese else _AGE_EN).finditer(sentence):
+        figures.ages += [int(g) for g in match.groups() if g]
+    figures.sexes = [sex for sex, pattern in _SEX.items() if pattern.search(sentence)]
+    return figures

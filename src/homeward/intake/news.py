@@ -1,0 +1,215 @@
+"""What one news article says: the incident it reports, and the statistics it quotes.
+
+An incident is a police operation or a bust: children and women rescued, suspects detained,
+officers deployed, provinces involved, places, routes, prices, roles. A statistic is a
+cumulative figure with a period ("since April 2009 police have rescued 14,600 children",
+"last year", "自2009年4月以来") and is never counted as an incident. Busts described
+separately inside one operation ("one ring ... 8 children and 39 suspects; the other ...")
+become sub-cases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from homeward.intake.dates import find_dates
+from homeward.intake.documents import Document
+from homeward.intake.figures import COUNT_FIELDS, Figures, figures_of, loose_counts
+from homeward.intake.places import Unit
+from homeward.intake.sentences import Sentence, split_sentences
+
+_PERIOD_EN = re.compile(
+    r"\bsince (?:the (?:start|beginning|launch) of (?:the )?)?(?:[\w-]+ ){0,2}?"
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December) )?\d{4}\b|"
+    r"\bsince the (?:national )?(?:campaign|crackdown|drive)[\w ]{0,30}?(?:began|started|"
+    r"was launched)(?: in (?:\w+ )?\d{4})?|"
+    r"\b(?:over|in|during) the (?:past|last|previous) (?:[\w-]+ )?(?:years?|months?|decades?)\b|"
+    r"\b(?:so far )?this year\b|\blast year\b|\bfrom \d{4} (?:to|until|through) \d{4}\b|"
+    r"\bbetween \d{4} and \d{4}\b|\bevery year\b|\beach year\b|\bannually\b|"
+    r"\bin (?:the )?(?:whole of |all of )?\d{4} (?:alone|as a whole)\b", re.I)
+_PERIOD_ZH = re.compile(
+    r"自?\d{4}年(?:\d{1,2}月)?(?:以来|至今)|(?:\d{4}年)?(?:至|到)\d{4}年|"
+    r"(?:今年|去年|近年|近\d+年|近几年|多年|\d{4}年全年|全年)(?:以来|来)?|截至[^，。]{0,12}|累计")
+_ANCHOR_EN = re.compile(r"\b(?:the|this|that) (?:ring|gang|network|group|raids?|bust|case|"
+                        r"latest operation)\b|\bthe latest\b|\bthe suspects\b", re.I)
+_ANCHOR_ZH = re.compile(r"该团伙|该案|此案|此次|本次|这起|专案|该犯罪")
+_NATIONAL = re.compile(r"\bnationwide\b|\bacross the country\b|\bnational(?:ly)?\b|全国|各地",
+                       re.I)
+_CASES = {False: re.compile(r"\b(\d+)\s+(?:[\w-]+\s+){0,2}?cases\b", re.I),
+          True: re.compile(r"案件(?:共)?(\d+)(?:余|多)?(?:起|宗)|(\d+)(?:余|多)?(?:起|宗)")}
+_GANGS = {False: re.compile(r"\b(\d+)\s+(?:[\w-]+\s+){0,2}?(?:gangs|rings|groups|networks)\b",
+                            re.I),
+          True: re.compile(r"团伙(?:共)?(\d+)(?:余|多)?个|(\d+)(?:余|多)?个(?:犯罪)?团伙")}
+_SUB_CASE_EN = re.compile(r"\b(?:one|another|the other|the first|the second|a second|the larger|"
+                          r"the smaller|a separate)\s+(?:[\w-]+\s+)?(?:ring|gang|network|case|"
+                          r"group|route|bust)\b|\bin one case\b|\bof (?:them|these)\b|"
+                          r"\b(?:rings?|gangs?|networks?)\b.*\broute\b|\broute\b", re.I)
+_SUB_CASE_ZH = re.compile(r"其中|另一|一个团伙|一起|第\d+起|另外|分别|线")
+_AGENCY_EN = re.compile(
+    r"\b((?:the )?(?:[A-Z][\w'-]+ ){0,5}(?:Ministry|Bureau|Department|Foundation|Procuratorate|"
+    r"Court|Federation|Commission|Agency)(?: of(?: the)?(?: [A-Z][\w'-]+)+)?|"
+    r"(?:[A-Z][\w'-]+ ){0,3}(?:Railway |Border |Public Security )?Police(?: Bureau| Department)?"
+    r"|Xinhua(?: News Agency)?)")
+_AGENCY_ZH = re.compile(r"([\u4e00-\u9fff]{0,10}?(?:公安部|公安厅|公安局|公安处|派出所|检察院|法院|"
+                        r"妇联|基金会|民政部|民政局|新华社))")
+_OPERATION = re.compile(r"\bOperation\s+(?:[A-Z][\w'-]+\s?){1,4}|[“\"]([^”\"]{2,20})[”\"]"
+                        r"(?:专项行动|行动|专案)|([\u4e00-\u9fff]{2,12}专项行动)")
+
+
+@dataclass
+class Statistic:
+    article: str
+    text: str
+    period: str
+    children: int | None = None
+    women: int | None = None
+    cases: int | None = None
+    gangs: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"article": self.article, "text": self.text, "period": self.period,
+                "children": self.children, "women": self.women, "cases": self.cases,
+                "gangs": self.gangs}
+
+
+@dataclass
+class IncidentReport:
+    """The incident one article reports, before it is compared with other articles."""
+
+    article: str
+    counts: dict[str, int] = field(default_factory=dict)
+    date: str | None = None
+    places: list[Unit] = field(default_factory=list)
+    routes: list[tuple[str, str]] = field(default_factory=list)
+    bought: tuple[int, int] | None = None
+    sold: tuple[int, int] | None = None
+    sub_cases: list[IncidentReport] = field(default_factory=list)
+    quote: str = ""
+    roles: list[str] = field(default_factory=list)
+    ages: list[int] = field(default_factory=list)
+    sexes: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    operations: list[str] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def place_names(self) -> list[str]:
+        return list(dict.fromkeys(unit.name_en for unit in self.places))
+
+
+@dataclass
+class ArticleReading:
+    document: Document
+    incident: IncidentReport | None
+    statistics: list[Statistic]
+
+
+def is_statistic(sentence: Sentence) -> re.Match[str] | None:
+    """The period phrase if the sentence states a cumulative figure rather than an incident."""
+    period = (_PERIOD_ZH if sentence.chinese else _PERIOD_EN).search(sentence.text)
+    if period is None:
+        return None
+    counts = loose_counts(sentence.normalised, sentence.chinese)
+    big = max([counts.get("children_rescued", 0), counts.get("women_rescued", 0)]) >= 1000
+    tallies = _first_int(_CASES[sentence.chinese], sentence.normalised) is not None or \
+        _first_int(_GANGS[sentence.chinese], sentence.normalised) is not None
+    anchored = (_ANCHOR_ZH if sentence.chinese else _ANCHOR_EN).search(sentence.text)
+    national = _NATIONAL.search(sentence.text)
+    if big or (tallies and national) or not anchored:
+        return period if (counts or tallies) else None
+    return None
+
+
+def _first_int(pattern: re.Pattern[str], text: str) -> int | None:
+    match = pattern.search(text)
+    if not match:
+        return None
+    return int(next(g for g in match.groups() if g))
+
+
+def read_article(document: Document) -> ArticleReading:
+    sentences = split_sentences(document.text)
+    statistics: list[Statistic] = []
+    story: list[tuple[Sentence, Figures]] = []
+    for sentence in sentences:
+        period = is_statistic(sentence)
+        if period is not None:
+            counts = loose_counts(sentence.normalised, sentence.chinese)
+            statistics.append(Statistic(
+                article=document.name, text=sentence.text, period=period.group(0).strip(),
+                children=counts.get("children_rescued"), women=counts.get("women_rescued"),
+                cases=_first_int(_CASES[sentence.chinese], sentence.normalised),
+                gangs=_first_int(_GANGS[sentence.chinese], sentence.normalised)))
+            continue
+        story.append((sentence, figures_of(sentence.normalised, sentence.chinese)))
+    return ArticleReading(document, _incident(document, story), statistics)
+
+
+def _incident(document: Document, story: list[tuple[Sentence, Figures]]) -> IncidentReport | None:
+    report = IncidentReport(article=document.name, text=document.text)
+    quote_fields = 0
+    for sentence, figures in story:
+        sub_cases = _sub_cases(document.name, sentence, report.counts)
+        if sub_cases:
+            report.sub_cases += sub_cases
+        else:
+            new = {k: v for k, v in figures.counts.items() if k not in report.counts}
+            report.counts.update(new)
+            if len(figures.counts) > quote_fields:
+                report.quote, quote_fields = sentence.text, len(figures.counts)
+        report.places += figures.places
+        report.routes += [r for r in figures.routes if r not in report.routes]
+        report.bought = report.bought or figures.bought
+        report.sold = report.sold or figures.sold
+        report.roles += [r for r in figures.roles if r not in report.roles]
+        report.ages += figures.ages
+        report.sexes += [s for s in figures.sexes if s not in report.sexes]
+        if report.date is None and (figures.counts or figures.routes or sub_cases):
+            dates = find_dates(sentence.normalised, document.published)
+            report.date = dates[0].value if dates else None
+        agencies = _AGENCY_EN if not sentence.chinese else _AGENCY_ZH
+        report.agencies += [a.strip() for a in agencies.findall(sentence.text)
+                            if a.strip() and a.strip() not in report.agencies
+                            and a.strip().lower() not in ("police", "the police")]
+        for match in _OPERATION.finditer(sentence.text):
+            name = next(g for g in (match.group(1), match.group(2), match.group(0)) if g)
+            if name.strip() not in report.operations:
+                report.operations.append(name.strip())
+    if not (report.counts or report.routes or report.bought or report.sold or report.sub_cases):
+        return None
+    if report.date is None and document.published is not None:
+        report.date = document.published.strftime("%Y-%m")
+    if not report.quote:
+        report.quote = next((s.text for s, f in story if f.counts), story[0][0].text)
+    report.agencies = [a for a in report.agencies if not a.lower().startswith("the police")]
+    return report
+
+
+def _sub_cases(article: str, sentence: Sentence, main: dict[str, int]) -> list[IncidentReport]:
+    """Separately described busts within the incident: each clause with its own figures."""
+    if not main:
+        return []
+    cue = _SUB_CASE_ZH if sentence.chinese else _SUB_CASE_EN
+    clauses = re.split(r"[;；:：]|(?:,\s*|\s+)(?:while|whereas)\s+|，另", sentence.normalised)
+    out = []
+    for clause in clauses:
+        if not cue.search(clause):
+            continue
+        counts = loose_counts(clause, sentence.chinese)
+        counts = {k: v for k, v in counts.items() if k in ("children_rescued",
+                                                           "suspects_detained", "women_rescued")}
+        if not counts or all(main.get(k) == v for k, v in counts.items()):
+            continue
+        if any(k in main and v > main[k] for k, v in counts.items()):
+            continue
+        figures = figures_of(clause, sentence.chinese)
+        out.append(IncidentReport(article=article, counts=counts, places=figures.places,
+                                  routes=figures.routes, bought=figures.bought,
+                                  sold=figures.sold, quote=sentence.text))
+    return out
+
+
+def count_fields() -> tuple[str, ...]:
+    return COUNT_FIELDS

@@ -1,0 +1,39 @@
+"""Split English and Chinese text into sentences, each with its number-normalised twin."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from homeward.intake.numbers import normalise_numbers
+
+_EN_BREAK = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_ZH_BREAK = re.compile(r"(?<=[。！？])")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence as written (for quotes) and with numbers as digits (for patterns)."""
+
+    text: str
+    normalised: str
+    paragraph: int
+
+    @property
+    def chinese(self) -> bool:
+        return len(_HAN.findall(self.text)) > len(self.text) / 4
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    for number, paragraph in enumerate(p.strip() for p in re.split(r"\n\s*\n|\n", text)):
+        if not paragraph:
+            continue
+        pieces = _ZH_BREAK.split(paragraph) if _HAN.search(paragraph) else [paragraph]
+        for piece in pieces:
+            for sentence in _EN_BREAK.split(piece):
+                sentence = sentence.strip()
+                if sentence:
+                    out.append(Sentence(sentence, normalise_numbers(sentence), number))
+    return out
