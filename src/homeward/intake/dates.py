@@ -58,6 +58,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])"), "zh_ym"),
     (re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"), "zh_md"),
     (re.compile(r"(\d{4})\s*年(?!\s*\d{1,2}\s*月)(?![\d])"), "zh_y"),
+    (re.compile(r"(?<![\d年])(\d{1,2})\s*月(?:上旬|中旬|下旬|初|底|末|份)"), "zh_m"),
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), "en_mdy"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})\b", re.I), "en_dmy"),
     (re.compile(rf"\b{_MONTH},?\s+(\d{{4}})\b", re.I), "en_my"),
@@ -99,6 +100,9 @@ def _resolve(kind: str, match: re.Match[str], ref: dt.date | None) -> str | None
     if kind == "zh_md":
         year = _year_for(int(g[0]), int(g[1]), ref)
         return _day(year, int(g[0]), int(g[1])) if year else None
+    if kind == "zh_m":
+        year = _year_for(int(g[0]), None, ref)
+        return _month(year, int(g[0])) if year else None
     if kind == "zh_y":
         return g[0] if 1900 < int(g[0]) < 2100 else None
     if kind == "en_mdy":

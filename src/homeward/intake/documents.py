@@ -84,11 +84,13 @@ def from_html(html: str, name: str, url: str | None = None) -> Document:
     if len(text.strip()) < _MIN_TEXT:
         raise UnreadableItem(name, "the page holds no readable story")
     title = getattr(extracted, "title", None) if extracted is not None else None
-    published = _parse_iso(getattr(extracted, "date", None) if extracted is not None else None)
+    # A date labelled in the page ("Published:", "发布时间：") or in its metadata comes first;
+    # trafilatura's own date is a guess when the page has neither.
+    published = find_publication_date(text) or find_publication_date(html) or \
+        _parse_iso(getattr(extracted, "date", None) if extracted is not None else None)
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
-    return Document(name=name, text=text.strip(), title=title, url=url,
-                    published=published or find_publication_date(html))
+    return Document(name=name, text=text.strip(), title=title, url=url, published=published)
 
 
 def _parse_iso(value: str | None) -> dt.date | None:
@@ -107,7 +109,26 @@ def from_bytes_named(data: bytes, name: str, url: str | None = None) -> Document
     text = text.replace("\r\n", "\n").strip()
     if len(text) < _MIN_TEXT:
         raise UnreadableItem(name, "too short to be an article")
-    return Document(name=name, text=text, url=url, published=find_publication_date(text))
+    return Document(name=name, text=story_lines(text), url=url,
+                    published=find_publication_date(text))
+
+
+_SENTENCE_END = re.compile(r"[.!?:：。！？\"”’）)]\s*$")
+
+
+def story_lines(text: str) -> str:
+    """A plain-text page without its furniture: the headline and the lines that are sentences.
+
+    Saved pages keep menus, share buttons, "related" lists and adverts as short lines without
+    a full stop; a story line ends a sentence. The first line is the headline.
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    kept = [lines[0]] if lines else []
+    for line in lines[1:]:
+        words = len(line.split()) if line.isascii() else len(line) // 2
+        if line and _SENTENCE_END.search(line) and words >= 6:
+            kept.append(line)
+    return "\n\n".join(kept)
 
 
 def read_article(path: Path) -> Document:

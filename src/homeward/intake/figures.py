@@ -18,9 +18,9 @@ COUNT_FIELDS = ("children_rescued", "women_rescued", "suspects_detained", "offic
 _Q = r"(?:more than |over |at least |nearly |almost |about |around |some |a total of |up to |" \
      r"another |a further |an estimated |roughly )?"
 _N = rf"{_Q}(\d+)\+?"
-_ADJ = r"(?:[\w'-]+\s+){0,3}?"
+_ADJ = r"(?:(?!(?:and|or|women|woman|suspects|people|children|of)\b|\d)[\w'-]+\s+){0,3}?"
 _CHILD = r"(?:children|child|kids|infants|infant|babies|baby|boys|girls|minors|toddlers|" \
-         r"newborns|youngsters)"
+         r"newborns|youngsters)\b(?!\s+(?:trafficking|abduction|sex|labou?r|cases?|policy))"
 _WOMAN = r"(?:women|woman|brides)"
 _SUSPECT = r"(?:suspects|suspect|people|persons|members|traffickers|individuals|men|" \
            r"gang members|smugglers|offenders)"
@@ -35,6 +35,7 @@ _EN: dict[str, list[re.Pattern[str]]] = {
         re.compile(rf"\b{_N}\s+{_ADJ}{_CHILD}\s+(?:\w+\s+)?{_PASSIVE}{_RESCUE}\b", re.I),
         re.compile(rf"\b{_N}\s+{_ADJ}{_CHILD}\s+{_RESCUE}\b", re.I),
         re.compile(rf"\b{_RESCUE}\s+{_ADJ}{_CHILD}[^.;]{{0,40}}?\bnumbering\s+{_N}", re.I),
+        re.compile(rf"\b{_RESCUE}\b[^.;]*?\b{_N}\s+{_ADJ}{_CHILD}", re.I),
     ],
     "women_rescued": [
         re.compile(rf"\b{_RESCUE}\b[^.;]*?\b{_N}\s+{_ADJ}{_WOMAN}\b", re.I),
@@ -47,7 +48,7 @@ _EN: dict[str, list[re.Pattern[str]]] = {
         re.compile(rf"\b{_DETAIN}\b[^.;]{{0,60}}?\b{_N}\s+{_ADJ}suspects\b", re.I),
     ],
     "officers": [
-        re.compile(rf"\b{_N}\s+(?:[\w'-]+\s+){{0,2}}?(?:police officers|officers|policemen|"
+        re.compile(rf"(?<!\bin )(?<!\bIn )(?<!since )(?<!call )(?<!dial )\b{_N}\s+(?:[\w'-]+\s+){{0,2}}?(?:police officers|officers|policemen|"
                    rf"police personnel|police|personnel|investigators|agents)\b", re.I),
     ],
     "provinces_involved": [
@@ -63,6 +64,7 @@ _ZH: dict[str, list[re.Pattern[str]]] = {
         re.compile(rf"解救{_ZQ}{_ZCHILD}{_ZQ}{_ZN}(?:名|个|人)"),
         re.compile(rf"解救{_ZQ}{_ZN}(?:名|个)(?:被拐(?:卖|骗)?的?)?{_ZCHILD}"),
         re.compile(rf"{_ZN}名{_ZCHILD}(?:被|获|得到)(?:成功)?解救"),
+        re.compile(rf"解救[^。；]*?(?<!妇女){_ZCHILD}{_ZQ}{_ZN}(?:名|个|人)"),
     ],
     "women_rescued": [
         re.compile(rf"解救[^。；]*?(?:被拐(?:卖)?的?)?妇女{_ZQ}{_ZN}(?:名|人)"),
@@ -89,6 +91,10 @@ _BUY = re.compile(r"\b(?:bought|buy|buying|buys|purchased|purchase|purchasing|pa
                   r"收买|购买|买入|买来|买下|花费|花了|收购", re.I)
 _SELL = re.compile(r"\b(?:sold|sell|selling|sells|resold|resell|reselling)\b|"
                    r"卖给|卖到|卖出|出售|转卖|贩卖|卖往|卖", re.I)
+
+_ZH_PRICE_THEN_VERB = re.compile(r"^(?:不等)?(?:的)?(?:价格|价钱)?(?:将[^，。]{0,6})?"
+                                 r"(?:收买|购买|买入|买来|买下|收购|卖给|卖到|卖出|出售|转卖|"
+                                 r"贩卖|卖往|卖)")
 
 ROLE_WORDS = {
     "abducting": r"\babduct\w*|\bkidnap\w*|\bstole\b|\bstolen\b|\bsteal\w*|拐骗|拐走|绑架|偷走|偷抢|抢走",
@@ -171,10 +177,9 @@ def prices_in(sentence: str, chinese: bool) -> tuple[tuple[int, int] | None,
         before = sentence[:match.start()]
         buy = max((m.end() for m in _BUY.finditer(before)), default=-1)
         sell = max((m.end() for m in _SELL.finditer(before)), default=-1)
-        if chinese and buy < 0 and sell < 0:  # "以2万元的价格卖给": the verb follows
-            after = sentence[match.end():match.end() + 12]
-            buy = 0 if _BUY.search(after) else -1
-            sell = 0 if _SELL.search(after) and buy < 0 else -1
+        after = sentence[match.end():match.end() + 12]
+        if chinese and _ZH_PRICE_THEN_VERB.match(after):  # "以2万元的价格卖给": verb follows
+            buy, sell = (1, 0) if _BUY.search(after) else (0, 1)
         if buy < 0 and sell < 0:
             continue
         if buy > sell and bought is None:
@@ -184,12 +189,65 @@ def prices_in(sentence: str, chinese: bool) -> tuple[tuple[int, int] | None,
     return bought, sold
 
 
-def routes_in(sentence: str, places: list[tuple[Unit, int]]) -> list[tuple[str, str]]:
-    """Routes from where children were taken to where they were sold, as the sentence says."""
+_ZH_NAME = r"(?:(?!一线)[\u4e00-\u9fff]){2,9}"
+_ZH_CHAIN = re.compile(rf"((?:{_ZH_NAME}?(?:、|至|到|-|—)){{1,4}}{_ZH_NAME}?)一线")
+_ZH_TRAFFIC = re.compile(r"拐|卖|买|偷|运|送|带|贩")
+_ZH_SOURCE_END = re.compile(r"(?:从|在|将|自)$")
+_ZH_TRANSIT_END = re.compile(r"(?:带入|进入|偷渡入|入境|经由?|途经|偷渡到)$")
+_ZH_SINK_END = re.compile(r"(?:到|至|往|给|入)$")
+_ZH_SAME_GROUP = re.compile(r"^(?:、|和|及|与|,|，)?$")
+_EN_TRANSIT = re.compile(r"\b(?:into|via|through)\s+(?:the\s+)?$", re.I)
+
+
+def _chain_pairs(units: list[Unit]) -> list[tuple[str, str]]:
+    return [(a.name_en, b.name_en) for a, b in zip(units, units[1:], strict=False)
+            if a.name_en != b.name_en]
+
+
+def _routes_zh(sentence: str, places: list[tuple[Unit, int, int]]) -> list[tuple[str, str]]:
+    routes: list[tuple[str, str]] = []
+    for chain in _ZH_CHAIN.finditer(sentence):
+        routes += _chain_pairs([u for u, start, _ in places
+                                if chain.start() <= start < chain.end()])
+    if routes or not _ZH_TRAFFIC.search(sentence):
+        return routes
+    sources: list[Unit] = []
+    sinks: list[Unit] = []
+    role, previous_end = None, 0
+    for unit, start, end in places:
+        gap = sentence[previous_end:start]
+        if role is not None and _ZH_SAME_GROUP.match(gap):
+            pass
+        elif _ZH_SOURCE_END.search(gap):
+            role = "source"
+        elif _ZH_TRANSIT_END.search(gap):
+            role = "transit"
+        elif _ZH_SINK_END.search(gap):
+            role = "sink"
+        else:
+            role = None
+        if role == "source":
+            sources.append(unit)
+        elif role == "sink":
+            sinks.append(unit)
+        previous_end = end
+    sinks = [u for u in _distinct(sinks) if u.name_en not in {s.name_en for s in sources}]
+    return [(a.name_en, b.name_en) for a in _distinct(sources) for b in sinks]
+
+
+def routes_in(sentence: str, places: list[tuple[Unit, int, int]],
+              chinese: bool = False) -> list[tuple[str, str]]:
+    """Routes from where children were taken to where they were sold, as the sentence says.
+
+    Places passed through ("smuggled from Vietnam into Guangxi and sold in Guangdong",
+    "带入广西") are neither end of the route.
+    """
+    if chinese:
+        return _routes_zh(sentence, places)
     routes: list[tuple[str, str]] = []
     for chain in _ROUTE_CHAIN.finditer(sentence):
-        names = [p for p, start in places if chain.start() <= start < chain.end()]
-        routes += [(a.name_en, b.name_en) for a, b in zip(names, names[1:], strict=False)]
+        routes += _chain_pairs([p for p, start, _ in places
+                                if chain.start() <= start < chain.end()])
     if routes:
         return routes
     sources = [m.end() for m in _SOURCE_VERB.finditer(sentence)]
@@ -197,8 +255,9 @@ def routes_in(sentence: str, places: list[tuple[Unit, int]]) -> list[tuple[str, 
         return []
     first_source = sources[0]
     for sink in _SINK_VERB.finditer(sentence, first_source):
-        before = [p for p, start in places if first_source <= start < sink.start()]
-        after = [p for p, start in places if start >= sink.end()]
+        before = [p for p, start, _ in places if first_source <= start < sink.start()
+                  and not _EN_TRANSIT.search(sentence[:start])]
+        after = [p for p, start, _ in places if start >= sink.end()]
         if before and after:
             ends = [p for p in after if p.name_en not in {b.name_en for b in before}]
             return [(a.name_en, b.name_en) for a in _distinct(before) for b in _distinct(ends)]
@@ -223,10 +282,10 @@ _SEX = {"male": re.compile(r"\bboys?\b|男孩|男婴|男童|儿子", re.I),
 
 
 def figures_of(sentence: str, chinese: bool) -> Figures:
-    placed = [(m.unit, m.start) for m in find_places(sentence)]
+    placed = [(m.unit, m.start, m.end) for m in find_places(sentence)]
     figures = Figures(counts=counts_in(sentence, chinese),
-                      places=[unit for unit, _ in placed])
-    figures.routes = routes_in(sentence, placed)
+                      places=[unit for unit, _, _ in placed])
+    figures.routes = routes_in(sentence, placed, chinese)
     figures.bought, figures.sold = prices_in(sentence, chinese)
     figures.roles = [role for role, pattern in _ROLE_RES.items() if pattern.search(sentence)]
     for match in (_AGE_ZH if chinese else _AGE_EN).finditer(sentence):

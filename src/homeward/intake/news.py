@@ -28,13 +28,15 @@ _PERIOD_EN = re.compile(
     r"\b(?:over|in|during) the (?:past|last|previous) (?:[\w-]+ )?(?:years?|months?|decades?)\b|"
     r"\b(?:so far )?this year\b|\blast year\b|\bfrom \d{4} (?:to|until|through) \d{4}\b|"
     r"\bbetween \d{4} and \d{4}\b|\bevery year\b|\beach year\b|\bannually\b|"
-    r"\bin (?:the )?(?:whole of |all of )?\d{4} (?:alone|as a whole)\b", re.I)
+    r"\bin (?:the )?(?:whole of |all of )?\d{4} (?:alone|as a whole)\b|"
+    r"\b[Ii]n \d{4}(?=[^.]*\b(?:nationwide|across the country|across China)\b)", re.I)
 _PERIOD_ZH = re.compile(
     r"自?\d{4}年(?:\d{1,2}月)?(?:以来|至今)|(?:\d{4}年)?(?:至|到)\d{4}年|"
     r"(?:今年|去年|近年|近\d+年|近几年|多年|\d{4}年全年|全年)(?:以来|来)?|截至[^，。]{0,12}|累计")
 _ANCHOR_EN = re.compile(r"\b(?:the|this|that) (?:ring|gang|network|group|raids?|bust|case|"
                         r"latest operation)\b|\bthe latest\b|\bthe suspects\b", re.I)
 _ANCHOR_ZH = re.compile(r"该团伙|该案|此案|此次|本次|这起|专案|该犯罪")
+_SINCE = re.compile(r"(?:\bsince\s+|自)$", re.I)
 _NATIONAL = re.compile(r"\bnationwide\b|\bacross the country\b|\bnational(?:ly)?\b|全国|各地",
                        re.I)
 _CASES = {False: re.compile(r"\b(\d+)\s+(?:[\w-]+\s+){0,2}?cases\b", re.I),
@@ -46,7 +48,7 @@ _SUB_CASE_EN = re.compile(r"\b(?:one|another|the other|the first|the second|a se
                           r"the smaller|a separate)\s+(?:[\w-]+\s+)?(?:ring|gang|network|case|"
                           r"group|route|bust)\b|\bin one case\b|\bof (?:them|these)\b|"
                           r"\b(?:rings?|gangs?|networks?)\b.*\broute\b|\broute\b", re.I)
-_SUB_CASE_ZH = re.compile(r"其中|另一|一个团伙|一起|第\d+起|另外|分别|线")
+_SUB_CASE_ZH = re.compile(r"其中|另一|第\d+起|分别|一线")
 _AGENCY_EN = re.compile(
     r"\b((?:the )?(?:[A-Z][\w'-]+ ){0,5}(?:Ministry|Bureau|Department|Foundation|Procuratorate|"
     r"Court|Federation|Commission|Agency)(?: of(?: the)?(?: [A-Z][\w'-]+)+)?|"
@@ -117,8 +119,9 @@ def is_statistic(sentence: Sentence) -> re.Match[str] | None:
         _first_int(_GANGS[sentence.chinese], sentence.normalised) is not None
     anchored = (_ANCHOR_ZH if sentence.chinese else _ANCHOR_EN).search(sentence.text)
     national = _NATIONAL.search(sentence.text)
+    victims = "children_rescued" in counts or "women_rescued" in counts
     if big or (tallies and national) or not anchored:
-        return period if (counts or tallies) else None
+        return period if (victims or tallies) else None
     return None
 
 
@@ -167,7 +170,9 @@ def _incident(document: Document, story: list[tuple[Sentence, Figures]]) -> Inci
         report.ages += figures.ages
         report.sexes += [s for s in figures.sexes if s not in report.sexes]
         if report.date is None and (figures.counts or figures.routes or sub_cases):
-            dates = find_dates(sentence.normalised, document.published)
+            # "since November 2011" dates the start of an investigation, not the incident
+            dates = [d for d in find_dates(sentence.normalised, document.published)
+                     if not _SINCE.search(sentence.normalised[:d.start])]
             report.date = dates[0].value if dates else None
         agencies = _AGENCY_EN if not sentence.chinese else _AGENCY_ZH
         report.agencies += [a.strip() for a in agencies.findall(sentence.text)
@@ -192,7 +197,7 @@ def _sub_cases(article: str, sentence: Sentence, main: dict[str, int]) -> list[I
     if not main:
         return []
     cue = _SUB_CASE_ZH if sentence.chinese else _SUB_CASE_EN
-    clauses = re.split(r"[;；:：]|(?:,\s*|\s+)(?:while|whereas)\s+|，另", sentence.normalised)
+    clauses = re.split(r"[;；]|(?:,\s*|\s+)(?:while|whereas)\s+|，另", sentence.normalised)
     out = []
     for clause in clauses:
         if not cue.search(clause):
@@ -200,10 +205,9 @@ def _sub_cases(article: str, sentence: Sentence, main: dict[str, int]) -> list[I
         counts = loose_counts(clause, sentence.chinese)
         counts = {k: v for k, v in counts.items() if k in ("children_rescued",
                                                            "suspects_detained", "women_rescued")}
-        if not counts or all(main.get(k) == v for k, v in counts.items()):
-            continue
-        if any(k in main and v > main[k] for k, v in counts.items()):
-            continue
+        shared = [k for k in counts if k in main]
+        if not shared or any(counts[k] >= main[k] for k in shared):
+            continue  # the same figures again, or a larger one: not a part of the whole
         figures = figures_of(clause, sentence.chinese)
         out.append(IncidentReport(article=article, counts=counts, places=figures.places,
                                   routes=figures.routes, bought=figures.bought,

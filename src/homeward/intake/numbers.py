@@ -20,6 +20,7 @@ _ZH_NUMBER = re.compile(rf"[{_ZH_DIGITS}]+(?=(?:{_ZH_COUNTERS}))")
 _WAN = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)")
 _EN_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(million|thousand|billion)\b", re.I)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_VAGUE = re.compile(r"(\b(?:thousands|hundreds|millions|tens|dozens|scores)\b)", re.I)
 _SMALL = re.compile(r"\b(one|two|One|Two)\b(?!\s+of\b)(?=\s+[a-z])")
 _SMALL_VALUES = {"one": "1", "two": "2"}
 _SCALES = {"万": 10_000, "亿": 100_000_000, "thousand": 1_000, "million": 1_000_000,
@@ -50,7 +51,10 @@ def normalise_numbers(text: str) -> str:
     text = _THOUSANDS.sub("", text)
     text = _EN_SCALE.sub(_scale, text)
     if re.search(r"[A-Za-z]", text):
-        text = alpha2digit(text, "en")
+        # "thousands of children" is no count: those words are kept out of the conversion
+        parts = _VAGUE.split(text)
+        text = "".join(part if _VAGUE.fullmatch(part) else alpha2digit(part, "en")
+                       for part in parts)
         # alpha2digit leaves the small words alone; "one of" and "one-child" stay words.
         text = _SMALL.sub(lambda m: _SMALL_VALUES[m.group(1).lower()], text)
     return text
