@@ -8,32 +8,114 @@ from pathlib import Path
 
 import typer
 
-from homeward.intake.pipeline import read_news
+from homeward.intake.documents import UnreadableItem
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Turn news articles, microblog posts and feeds into linked leads.")
 
 
-def _report_problems(problems) -> None:
+def _report_problems(problems: list[UnreadableItem]) -> None:
     for problem in problems:
         print(f"skipped {problem.item}: {problem.reason}", file=sys.stderr)
+
+
+def _store(store) -> dict:
+    """Run ``store(session)`` in one transaction against the configured database."""
+    from homeward.cli.registry import cli_actor, open_database
+    from homeward.registry.db import session_scope
+    from homeward.registry.migrate import upgrade
+
+    engine, factory = open_database()
+    upgrade(engine)
+    with session_scope(factory) as session:
+        summary = store(session, cli_actor())
+    return summary.as_json()
 
 
 @app.command("news")
 def news_command(
     paths: list[Path] = typer.Argument(..., help="Article files (text or HTML) or folders."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    store: bool = typer.Option(False, "--store", help="Also keep them in the registry."),
 ) -> None:
     """Extract incidents and statistics from news articles, clustering the same incident."""
+    from homeward.intake.pipeline import read_news
+
     batch = read_news(paths)
     _report_problems(batch.problems)
     document = batch.as_json()
+    if store:
+        from homeward.intake.store import store_news
+
+        document["stored"] = _store(lambda s, actor: store_news(s, batch, actor=actor))
     if as_json:
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         _print_news(document)
     if not batch.readings:
         raise typer.Exit(2)
+
+
+@app.command("feed")
+def feed_command(
+    location: str = typer.Argument(..., help="An RSS or Atom feed: a URL or a file."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Read a news feed's entries, extract incidents and statistics, and store them."""
+    from homeward.intake.feeds import read_feed
+    from homeward.intake.pipeline import read_documents
+    from homeward.intake.store import store_news
+
+    batch = read_documents(read_feed(location))
+    _report_problems(batch.problems)
+    document = batch.as_json()
+    document["stored"] = _store(lambda s, actor: store_news(s, batch, actor=actor,
+                                                            kind="feed_entry"))
+    if as_json:
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        _print_news(document)
+    if not batch.readings:
+        raise typer.Exit(2)
+
+
+@app.command("posts")
+def posts_command(
+    path: Path = typer.Argument(..., help="Microblog posts as JSON Lines."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Read microblog posts (appeals, sightings, reposts), store them as leads and propose
+    links to missing reports and found children."""
+    from homeward.intake.posts import read_post_batch, read_posts
+    from homeward.intake.store import store_posts
+
+    try:
+        posts, problems = read_posts(path)
+    except UnreadableItem as problem:
+        _report_problems([problem])
+        raise typer.Exit(2) from None
+    _report_problems(problems)
+    readings = read_post_batch(posts)
+    summary = _store(lambda s, actor: store_posts(s, readings, actor=actor, problems=problems))
+    document = {"posts": [r.as_json() for r in readings], "stored": summary}
+    if as_json:
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        kinds: dict[str, int] = {}
+        for reading in readings:
+            kinds[reading.kind] = kinds.get(reading.kind, 0) + 1
+        print(f"{len(readings)} posts read: " +
+              ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        _print_summary(summary)
+    if not posts:
+        raise typer.Exit(2)
+
+
+def _print_summary(summary: dict) -> None:
+    print(f"stored {summary['stored']} new, {summary['already_stored']} already stored; "
+          f"incidents {summary['incidents_created']} new, {summary['incidents_updated']} "
+          f"updated; {summary['statistics']} statistics, {summary['leads']} leads, "
+          f"{summary['links_proposed']} links proposed; {len(summary['problems'])} skipped")
 
 
 def _print_news(document: dict) -> None:
@@ -54,3 +136,5 @@ def _print_news(document: dict) -> None:
             print(f"  conflict in {conflict['field']}: {conflict['values']}")
     for statistic in document["statistics"]:
         print(f"Statistic ({statistic['period']}): {statistic['text']}")
+    if "stored" in document and "problems" in document["stored"]:
+        _print_summary(document["stored"])

@@ -217,3 +217,28 @@ def _sub_cases(article: str, sentence: Sentence, main: dict[str, int]) -> list[I
 
 def count_fields() -> tuple[str, ...]:
     return COUNT_FIELDS
+
+
+def report_to_json(report: IncidentReport) -> dict[str, object]:
+    """One article's account, as stored beside its source (enough to cluster again later)."""
+    return {"article": report.article, "counts": report.counts, "date": report.date,
+            "places": [unit.as_json() for unit in report.places],
+            "routes": [list(r) for r in report.routes],
+            "bought": list(report.bought) if report.bought else None,
+            "sold": list(report.sold) if report.sold else None,
+            "sub_cases": [report_to_json(s) for s in report.sub_cases], "quote": report.quote,
+            "roles": report.roles, "ages": report.ages, "sexes": report.sexes,
+            "agencies": report.agencies, "operations": report.operations}
+
+
+def report_from_json(data: dict) -> IncidentReport:
+    places = [Unit.from_json(place) for place in data.get("places", [])]
+    return IncidentReport(
+        article=data["article"], counts=dict(data.get("counts", {})), date=data.get("date"),
+        places=places, routes=[tuple(r) for r in data.get("routes", [])],
+        bought=tuple(data["bought"]) if data.get("bought") else None,
+        sold=tuple(data["sold"]) if data.get("sold") else None,
+        sub_cases=[report_from_json(s) for s in data.get("sub_cases", [])],
+        quote=data.get("quote", ""), roles=list(data.get("roles", [])),
+        ages=list(data.get("ages", [])), sexes=list(data.get("sexes", [])),
+        agencies=list(data.get("agencies", [])), operations=list(data.get("operations", [])))

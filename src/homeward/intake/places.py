@@ -52,6 +52,11 @@ class Unit:
                 "province": self.province, "adcode": self.adcode,
                 "longitude": self.longitude, "latitude": self.latitude}
 
+    @classmethod
+    def from_json(cls, data: dict) -> Unit:
+        return cls(data["name"], data["name_zh"], data["kind"], data.get("province"),
+                   data.get("adcode"), data["longitude"], data["latitude"])
+
 
 @dataclass(frozen=True)
 class PlaceMention:

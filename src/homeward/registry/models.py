@@ -318,6 +318,10 @@ class Tip(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(30), default="new")
     report_id: Mapped[int | None] = mapped_column(ForeignKey("missing_reports.id"))
+    # a repeat of an earlier tip about the same sighting: kept, and shown under that tip
+    bundle_of_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"))
+    # a keyed hash of the sender's address: enough to spot a flood, useless to identify anyone
+    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class AuditEvent(Base):
@@ -348,3 +352,100 @@ class Photo(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(80))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Incident(Base):
+    """One trafficking incident told by one or more articles, with reconciled figures."""
+
+    __tablename__ = "incidents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[str | None] = mapped_column(String(10))
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    conflicts: Mapped[list[Any]] = mapped_column(default=list)
+    operation_id: Mapped[int | None] = mapped_column(ForeignKey("operations.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    sources: Mapped[list[IncidentSource]] = relationship(back_populates="incident")
+
+
+class IncidentSource(Base):
+    """An article's account of an incident: its own figures and the sentence behind them."""
+
+    __tablename__ = "incident_sources"
+    __table_args__ = (UniqueConstraint("incident_id", "source_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    quote: Mapped[str] = mapped_column(Text)
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    incident: Mapped[Incident] = relationship(back_populates="sources")
+    source: Mapped[Source] = relationship()
+
+
+class ReportedStatistic(Base):
+    """A cumulative figure quoted by a source ("since April 2009 ..."), never an incident."""
+
+    __tablename__ = "reported_statistics"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    period: Mapped[str] = mapped_column(String(200))
+    children: Mapped[int | None] = mapped_column(Integer)
+    women: Mapped[int | None] = mapped_column(Integer)
+    cases: Mapped[int | None] = mapped_column(Integer)
+    gangs: Mapped[int | None] = mapped_column(Integer)
+
+
+class Lead(Base):
+    """What a microblog post says: an appeal for a missing child, a sighting, or a repost."""
+
+    __tablename__ = "leads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    child_name: Mapped[str | None] = mapped_column(String(100))
+    sex: Mapped[str | None] = mapped_column(String(10))
+    age: Mapped[int | None] = mapped_column(Integer)
+    place: Mapped[str | None] = mapped_column(String(120))
+    adcode: Mapped[str | None] = mapped_column(String(12))
+    date: Mapped[str | None] = mapped_column(String(10))
+    repost_of_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    source: Mapped[Source] = relationship()
+
+
+class LeadLink(Base):
+    """A proposed link from a lead, tip or incident to a registry record, for a person to
+    accept or reject; the score and the evidence say why it was proposed."""
+
+    __tablename__ = "lead_links"
+    __table_args__ = (UniqueConstraint("subject", "subject_id", "target", "target_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(20))  # lead | tip | incident
+    subject_id: Mapped[int] = mapped_column(Integer)
+    target: Mapped[str] = mapped_column(String(20))  # missing_report | found_child | operation
+    target_id: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Notification(Base):
+    """Something that needs a person now (an urgent tip), addressed to a role and place."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    role: Mapped[str] = mapped_column(String(30))
+    jurisdiction: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,197 @@
+"""Proposed links from what the public and the press say to the registry's records.
+
+A post or tip that describes a child (name in characters or pinyin, sex, age, place, date) is
+compared with open missing reports and with found children; an incident is compared with
+police operations (date, counts, provinces). Each proposal carries a score in [0, 1] and the
+evidence for each part, and waits for an investigator to accept or reject it: nothing here
+changes a case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from homeward.registry.models import FoundChild, Location, MissingReport, Operation
+from homeward.workflow.cases import pinyin_name
+
+PROPOSE_AT = 0.5
+_CANDIDATES = 500
+
+
+@dataclass
+class ChildDescription:
+    """What a lead says about a child; every part optional."""
+
+    name: str | None = None
+    sex: str | None = None
+    age: int | None = None
+    province: str | None = None  # English name
+    adcode: str | None = None
+    date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD: when lost or seen
+
+
+@dataclass
+class Proposal:
+    target: str
+    target_id: int
+    score: float
+    evidence: dict[str, object] = field(default_factory=dict)
+
+
+def _date_of(value: str) -> dt.date:
+    """The middle of the period a partial date names: 2011 -> 2011-07-01, 2011-07 -> the 15th."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 7, 1)
+    if len(parts) == 2:
+        return dt.date(parts[0], parts[1], 15)
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+def name_similarity(said: str, report: MissingReport) -> float:
+    """0..1: characters against characters, pinyin against pinyin, either order of names."""
+    best = 0.0
+    if report.child_name_zh and said == report.child_name_zh:
+        return 1.0
+    said_pinyin = (pinyin_name(said) or said).lower()
+    for known in filter(None, (report.child_name_pinyin, report.child_name)):
+        best = max(best, fuzz.token_sort_ratio(said_pinyin, known.lower()) / 100)
+    if report.child_name_zh:
+        best = max(best, fuzz.ratio(said, report.child_name_zh) / 100)
+    return best
+
+
+def _age_at(birth: dt.date | None, when: dt.date | None) -> float | None:
+    if birth is None or when is None:
+        return None
+    return (when - birth).days / 365.25
+
+
+def score_report(child: ChildDescription, report: MissingReport) -> Proposal | None:
+    evidence: dict[str, object] = {}
+    parts: dict[str, tuple[float, float]] = {}  # name -> (weight, score)
+    if child.sex and report.sex:
+        if child.sex != report.sex:
+            return None  # a different sex rules the report out
+        parts["sex"] = (0.1, 1.0)
+        evidence["sex"] = child.sex
+    if child.name:
+        similarity = name_similarity(child.name, report)
+        parts["name"] = (0.45, similarity)
+        evidence["name"] = {"said": child.name, "similarity": round(similarity, 2)}
+    location = report.last_seen_location
+    if child.province and location is not None:
+        same_city = bool(child.adcode and location.adcode and
+                         child.adcode[:4] == location.adcode[:4])
+        place = 1.0 if same_city else 0.6 if location.province == child.province else 0.0
+        parts["place"] = (0.2, place)
+        evidence["place"] = {"said": child.province, "report": location.name_en,
+                             "match": "city" if same_city else "province" if place else "none"}
+    if child.date and report.last_seen_date:
+        gap = abs((_date_of(child.date) - report.last_seen_date).days)
+        precision_days = {4: 366, 7: 31, 10: 3}.get(len(child.date), 31)
+        when = 1.0 if gap <= precision_days else 0.5 if gap <= 183 else 0.0
+        parts["date"] = (0.15, when)
+        evidence["date"] = {"said": child.date, "report": report.last_seen_date.isoformat()}
+    if child.age is not None and report.birth_date and report.last_seen_date:
+        actual = _age_at(report.birth_date, report.last_seen_date)
+        assert actual is not None
+        fits = 1.0 if abs(actual - child.age) <= 1.0 else 0.0
+        parts["age"] = (0.1, fits)
+        evidence["age"] = {"said": child.age, "report": round(actual, 1)}
+    if not parts or ("name" not in parts and len(parts) < 3):
+        return None  # too little said to propose anything
+    weight = sum(w for w, _ in parts.values())
+    score = sum(w * s for w, s in parts.values()) / weight
+    if "name" in parts and parts["name"][1] < 0.75:
+        score = min(score, 0.49)  # a different name is not outweighed by place and date
+    if score < PROPOSE_AT:
+        return None
+    return Proposal("missing_report", report.id, round(score, 3), evidence)
+
+
+def _candidates(session: Session, child: ChildDescription) -> list[MissingReport]:
+    conditions = []
+    if child.name:
+        conditions.append(MissingReport.child_name_zh == child.name)
+        pinyin = pinyin_name(child.name) or child.name
+        conditions.append(MissingReport.child_name_pinyin.ilike(pinyin))
+        conditions.append(MissingReport.child_name.ilike(pinyin))
+    if child.province:
+        conditions.append(Location.province == child.province)
+    if not conditions:
+        return []
+    query = (select(MissingReport).outerjoin(Location, MissingReport.last_seen_location)
+             .where(MissingReport.status.notin_(("closed", "reunited", "withdrawn")))
+             .where(or_(*conditions)).limit(_CANDIDATES))
+    if child.sex:
+        query = query.where(or_(MissingReport.sex == child.sex, MissingReport.sex.is_(None)))
+    return list(session.scalars(query))
+
+
+def propose_for_child(session: Session, child: ChildDescription) -> list[Proposal]:
+    """Missing reports and found children that the description may be about, best first."""
+    proposals = [p for report in _candidates(session, child)
+                 if (p := score_report(child, report)) is not None]
+    proposals += _found_children(session, child)
+    return sorted(proposals, key=lambda p: -p.score)[:10]
+
+
+def _found_children(session: Session, child: ChildDescription) -> list[Proposal]:
+    """Found children of the same sex, of a fitting age, found after the child was lost in
+    the same province: no name to compare, so the score stays below a named match."""
+    if not (child.sex and child.age is not None and child.date and child.province):
+        return []
+    lost = _date_of(child.date)
+    query = (select(FoundChild).join(Location, FoundChild.found_location)
+             .where(FoundChild.sex == child.sex, Location.province == child.province,
+                    FoundChild.found_date >= lost,
+                    FoundChild.status.notin_(("reunited", "closed")))
+             .limit(_CANDIDATES))
+    out = []
+    for found in session.scalars(query):
+        age_then = _age_at(found.estimated_birth_date, lost)
+        if age_then is None or abs(age_then - child.age) > 1.5:
+            continue
+        out.append(Proposal("found_child", found.id, 0.55, {
+            "sex": child.sex, "province": child.province,
+            "age": {"said": child.age, "estimated": round(age_then, 1)},
+            "found_after_lost": True, "note": "no name to compare: a DNA test decides"}))
+    return out
+
+
+def propose_operations(session: Session, figures: dict[str, object],
+                       date: str | None) -> list[Proposal]:
+    """Operations an incident may be: close in time, same counts, shared provinces."""
+    query = select(Operation)
+    if date:
+        centre = _date_of(date)
+        query = query.where(Operation.started_on.between(centre - dt.timedelta(days=120),
+                                                         centre + dt.timedelta(days=60)))
+    places = set(figures.get("provinces", []) or []) | set(figures.get("places", []) or [])
+    out = []
+    for operation in session.scalars(query.limit(_CANDIDATES)):
+        evidence: dict[str, object] = {}
+        score = 0.0
+        for name, value in (("children_rescued", operation.children_rescued),
+                            ("suspects_detained", operation.suspects_detained)):
+            said = figures.get(name)
+            if said is not None and value is not None:
+                equal = said == value
+                evidence[name] = {"said": said, "operation": value, "equal": equal}
+                score += 0.35 if equal else 0.0
+        shared = places & set(operation.provinces or [])
+        if shared:
+            evidence["provinces"] = sorted(shared)
+            score += 0.2
+        if date and operation.started_on:
+            evidence["date"] = {"said": date, "operation": operation.started_on.isoformat()}
+            score += 0.1
+        if score >= PROPOSE_AT:
+            out.append(Proposal("operation", operation.id, round(min(score, 1.0), 3), evidence))
+    return sorted(out, key=lambda p: -p.score)[:5]

@@ -1,0 +1,192 @@
+"""Microblog posts (Weibo-style JSON Lines) read into leads: appeals, sightings, reposts.
+
+One post per line: ``id``, ``user``, ``created_at``, ``text``, optional ``reposts``,
+``images``, ``geo`` and ``repost_of`` (or Weibo's ``retweeted_status``). A line that is not
+JSON, or lacks a field, is reported by its line number and skipped; the others go on.
+From each post: what kind it is, the child's name (characters or pinyin), sex, age, the place
+(normalised with code and coordinates) and the date the child was lost or seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from homeward.intake.dates import find_dates
+from homeward.intake.documents import UnreadableItem, decode
+from homeward.intake.numbers import normalise_numbers
+from homeward.intake.places import Unit, find_places
+
+REQUIRED = ("id", "user", "created_at", "text")
+
+_APPEAL = re.compile(r"寻找|寻人|寻子|寻女|寻儿|走失|失踪|被拐|被抱走|被偷|丢失|求扩散|"
+                     r"\bmissing\b|\blooking for\b|\bhelp (?:us )?find\b|\blost\b|\babducted\b",
+                     re.I)
+_FAMILY_SEARCH = re.compile(r"寻亲|寻找亲生父母|寻找我的家人|looking for (?:my )?(?:birth )?"
+                            r"(?:parents|family)", re.I)
+_SIGHTING = re.compile(r"看到|看见|遇到|发现一?个?|疑似|目击|\bsaw\b|\bspotted\b|\bseen\b|"
+                       r"\bnoticed\b", re.I)
+_REPOST_MARK = re.compile(r"^\s*(?:转发微博|转发|//@|RT\s*@)|//@", re.I)
+_NAME_ZH = re.compile(r"(?:名叫|名字叫|叫做|姓名[:：]?\s*|孩子叫|儿子叫|女儿叫|"
+                      r"寻找(?:儿子|女儿|孩子|外孙女?|孙子|孙女)?)"
+                      r"([\u4e00-\u9fff]{2,3}?)(?=[，,。\s、（(：:]|走失|失踪|$|男|女|小朋友)")
+_NAME_EN = re.compile(r"\b(?:named|name is|called|Name:)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})")
+_NOT_NAMES = {"孩子", "儿子", "女儿", "男孩", "女孩", "宝贝", "亲人", "家人", "线索", "一个"}
+_AGE = re.compile(r"(\d{1,2})\s*(?:周)?岁|\baged?\s+(\d{1,2})\b|\b(\d{1,2})-year-old\b|"
+                  r"\b(\d{1,2}) years? old\b", re.I)
+_MALE = re.compile(r"男孩|男童|儿子|男宝|男婴|\bboy\b|\bson\b", re.I)
+_FEMALE = re.compile(r"女孩|女童|女儿|女宝|女婴|\bgirl\b|\bdaughter\b", re.I)
+
+
+@dataclass
+class Post:
+    id: str
+    user: str
+    created_at: dt.datetime
+    text: str
+    repost_of: str | None = None
+    reposts: int | None = None
+    images: list[str] = field(default_factory=list)
+    geo: dict | None = None
+    line: int = 0
+
+
+@dataclass
+class PostReading:
+    """What a post says about a child, ready to be stored as a lead and linked."""
+
+    post: Post
+    kind: str  # appeal | family_search | sighting | repost | other
+    child_name: str | None = None
+    sex: str | None = None
+    age: int | None = None
+    place: Unit | None = None
+    date: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.post.id, "user": self.post.user, "kind": self.kind,
+                "child_name": self.child_name, "sex": self.sex, "age": self.age,
+                "place": self.place.as_json() if self.place else None, "date": self.date,
+                "repost_of": self.post.repost_of}
+
+
+def _timestamp(value: object, where: str) -> dt.datetime:
+    if isinstance(value, int | float):
+        return dt.datetime.fromtimestamp(value, dt.UTC)
+    text = str(value).strip()
+    for parse in (dt.datetime.fromisoformat,
+                  lambda v: dt.datetime.strptime(v, "%a %b %d %H:%M:%S %z %Y")):  # Weibo API
+        try:
+            stamp = parse(text)
+            return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+        except ValueError:
+            continue
+    raise UnreadableItem(where, f"created_at {text!r} is not a date and time")
+
+
+def parse_post(raw: object, where: str, line: int = 0) -> Post:
+    if not isinstance(raw, dict):
+        raise UnreadableItem(where, "a post must be a JSON object")
+    missing = [name for name in REQUIRED if raw.get(name) in (None, "")]
+    if missing:
+        raise UnreadableItem(where, f"missing field(s): {', '.join(missing)}")
+    if not isinstance(raw["text"], str):
+        raise UnreadableItem(where, "text must be a string")
+    original = raw.get("repost_of") or (raw.get("retweeted_status") or {}).get("id")
+    reposts = raw.get("reposts")
+    return Post(id=str(raw["id"]), user=str(raw["user"]),
+                created_at=_timestamp(raw["created_at"], where), text=raw["text"].strip(),
+                repost_of=str(original) if original else None,
+                reposts=reposts if isinstance(reposts, int) else None,
+                images=[str(i) for i in raw.get("images") or [] if isinstance(i, str)],
+                geo=raw.get("geo") if isinstance(raw.get("geo"), dict) else None, line=line)
+
+
+def read_posts(path: Path) -> tuple[list[Post], list[UnreadableItem]]:
+    """Every post of a JSON Lines file; bad lines come back as problems with their number."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableItem(path.name, f"cannot be read ({error.strerror})") from None
+    text = decode(data, path.name)
+    posts: list[Post] = []
+    problems: list[UnreadableItem] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name} line {number}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(UnreadableItem(where, f"not JSON ({error.msg})"))
+            continue
+        try:
+            post = parse_post(raw, where, number)
+        except UnreadableItem as problem:
+            problems.append(problem)
+            continue
+        if post.id in seen:
+            problems.append(UnreadableItem(where, f"post {post.id} appears twice in the file"))
+            continue
+        seen.add(post.id)
+        posts.append(post)
+    return posts, problems
+
+
+def _fingerprint(text: str) -> str:
+    text = re.sub(r"//@[^:：]+[:：]|转发微博|@\S+|#|https?://\S+", "", text)
+    return re.sub(r"\W+", "", text.lower())
+
+
+def read_post(post: Post) -> PostReading:
+    text = post.text
+    normalised = normalise_numbers(text)
+    if post.repost_of or _REPOST_MARK.search(text):
+        kind = "repost"
+    elif _FAMILY_SEARCH.search(text):
+        kind = "family_search"
+    elif _APPEAL.search(text):
+        kind = "appeal"
+    elif _SIGHTING.search(text):
+        kind = "sighting"
+    else:
+        kind = "other"
+    reading = PostReading(post, kind)
+    name = _NAME_ZH.search(text)
+    if name and name.group(1) not in _NOT_NAMES:
+        reading.child_name = name.group(1)
+    elif (english := _NAME_EN.search(text)) is not None:
+        reading.child_name = english.group(1)
+    ages = [int(next(g for g in m.groups() if g)) for m in _AGE.finditer(normalised)]
+    child_ages = [a for a in ages if a <= 17]
+    reading.age = child_ages[0] if child_ages else None
+    male, female = _MALE.search(text), _FEMALE.search(text)
+    reading.sex = "male" if male and not female else "female" if female and not male else None
+    places = [m.unit for m in find_places(text)]
+    if places:
+        cities = [u for u in places if u.kind == "city"]
+        reading.place = cities[0] if cities else places[0]
+    dates = [d for d in find_dates(normalised, post.created_at.date())
+             if d.value <= post.created_at.date().isoformat()]
+    reading.date = dates[0].value if dates else None
+    return reading
+
+
+def read_post_batch(posts: list[Post]) -> list[PostReading]:
+    """Readings in order; a post repeating an earlier appeal's text is a repost of it."""
+    readings: list[PostReading] = []
+    first_by_text: dict[str, str] = {}
+    for post in posts:
+        reading = read_post(post)
+        key = _fingerprint(post.text)
+        if key and key in first_by_text and reading.kind != "repost":
+            reading.kind = "repost"
+            post.repost_of = first_by_text[key]
+        elif key and len(key) >= 8:
+            first_by_text.setdefault(key, post.id)
+        readings.append(reading)
+    return readings
