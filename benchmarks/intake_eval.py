@@ -1,6 +1,8 @@
 """Intake quality on the labelled evaluation set: field precision, recall, F1 and clustering.
 
-    python benchmarks/intake_eval.py [--folder benchmarks/intake_eval] [--mistakes]
+    python benchmarks/intake_eval.py [--folder FOLDER] [--mistakes]
+
+The labelled set ships in the package (src/homeward/intake/samples: articles/, labels.json).
 
 Prints a table and one JSON line. Goals (issue 6): every count field F1 >= 0.95, places
 F1 >= 0.9, incident clustering exact.
@@ -15,11 +17,13 @@ from pathlib import Path
 
 from homeward.intake.evaluation import evaluate
 from homeward.intake.figures import COUNT_FIELDS
+from homeward.intake.samples import SAMPLES
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folder", type=Path, default=Path(__file__).parent / "intake_eval")
+    parser.add_argument("--folder", type=Path, default=SAMPLES,
+                        help="a folder with articles/ and labels.json (default: the bundled set)")
     parser.add_argument("--mistakes", action="store_true", help="list every disagreement")
     args = parser.parse_args()
     started = time.perf_counter()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -34,9 +35,9 @@ def _store(store) -> dict:
 
 @app.command("news")
 def news_command(
-    paths: list[Path] = typer.Argument(..., help="Article files (text or HTML) or folders."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    store: bool = typer.Option(False, "--store", help="Also keep them in the registry."),
+    paths: Annotated[list[Path], typer.Argument(help="Article files (text or HTML) or folders.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    store: Annotated[bool, typer.Option("--store", help="Also keep them in the registry.")] = False,
 ) -> None:
     """Extract incidents and statistics from news articles, clustering the same incident."""
     from homeward.intake.pipeline import read_news
@@ -58,8 +59,8 @@ def news_command(
 
 @app.command("feed")
 def feed_command(
-    location: str = typer.Argument(..., help="An RSS or Atom feed: a URL or a file."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    location: Annotated[str, typer.Argument(help="An RSS or Atom feed: a URL or a file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Read a news feed's entries, extract incidents and statistics, and store them."""
     from homeward.intake.feeds import read_feed
@@ -81,8 +82,8 @@ def feed_command(
 
 @app.command("posts")
 def posts_command(
-    path: Path = typer.Argument(..., help="Microblog posts as JSON Lines."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    path: Annotated[Path, typer.Argument(help="Microblog posts as JSON Lines.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Read microblog posts (appeals, sightings, reposts), store them as leads and propose
     links to missing reports and found children."""

@@ -226,6 +226,9 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
     _link_demo_accounts(session, report_rows, found_rows)
     _advance_some_matches(session, rng, cipher, settings, today)
     mark_adoption_eligible(session, today=today, actor="system", settings=settings)
+    from homeward.demo.intake_seed import seed_intake
+
+    seed_intake(session)
     from homeward.registry.models import Match, Reunification, StoredProfile
 
     return SeedSummary(reports, found,

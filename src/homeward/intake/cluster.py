@@ -68,7 +68,7 @@ class Incident:
             "sources": [{"article": r.article, "quote": r.quote} for r in self.reports],
             "conflicts": self.conflicts(),
             "roles": list(dict.fromkeys(x for r in self.reports for x in r.roles)),
-            "children_ages": sorted(set(x for r in self.reports for x in r.ages)),
+            "children_ages": sorted({x for r in self.reports for x in r.ages}),
             "children_sex": list(dict.fromkeys(x for r in self.reports for x in r.sexes)),
             "agencies": list(dict.fromkeys(x for r in self.reports for x in r.agencies)),
             "operations": list(dict.fromkeys(x for r in self.reports for x in r.operations)),

@@ -103,8 +103,9 @@ def score(batch: NewsBatch, labels: dict[str, dict]) -> Evaluation:
         expected_places = set(label.get("places", []))
         result.fields["places"].add_sets(predicted_places, expected_places)
         if predicted_places != expected_places:
-            result.mistakes.append(f"{name}: places extra {sorted(predicted_places - expected_places)}"
-                                   f" missing {sorted(expected_places - predicted_places)}")
+            result.mistakes.append(
+                f"{name}: places extra {sorted(predicted_places - expected_places)}"
+                f" missing {sorted(expected_places - predicted_places)}")
         predicted_routes = set(incident.routes) if incident else set()
         result.fields["routes"].add_sets(predicted_routes, _routes(label.get("routes", [])))
         if label["incident"]:

@@ -18,7 +18,9 @@ COUNT_FIELDS = ("children_rescued", "women_rescued", "suspects_detained", "offic
 _Q = r"(?:more than |over |at least |nearly |almost |about |around |some |a total of |up to |" \
      r"another |a further |an estimated |roughly )?"
 _N = rf"{_Q}(\d+)\+?"
-_ADJ = r"(?:(?!(?:and|or|women|woman|suspects|people|children|of)\b|\d)[\w'-]+\s+){0,3}?"
+# up to three describing words, never a number or another counted noun
+_ADJ = r"(?:(?!(?:and|or|women|woman|suspects|people|children|of)\b|\d)" \
+       r"[\w'-]+\s+){0,3}?"
 _CHILD = r"(?:children|child|kids|infants|infant|babies|baby|boys|girls|minors|toddlers|" \
          r"newborns|youngsters)\b(?!\s+(?:trafficking|abduction|sex|labou?r|cases?|policy))"
 _WOMAN = r"(?:women|woman|brides)"
@@ -48,7 +50,9 @@ _EN: dict[str, list[re.Pattern[str]]] = {
         re.compile(rf"\b{_DETAIN}\b[^.;]{{0,60}}?\b{_N}\s+{_ADJ}suspects\b", re.I),
     ],
     "officers": [
-        re.compile(rf"(?<!\bin )(?<!\bIn )(?<!since )(?<!call )(?<!dial )\b{_N}\s+(?:[\w'-]+\s+){{0,2}}?(?:police officers|officers|policemen|"
+        # "In 2019 police ..." is a year, "call 110 police" a telephone number
+        re.compile(rf"(?<!\bin )(?<!\bIn )(?<!since )(?<!call )(?<!dial )\b{_N}\s+"
+                   rf"(?:[\w'-]+\s+){{0,2}}?(?:police officers|officers|policemen|"
                    rf"police personnel|police|personnel|investigators|agents)\b", re.I),
     ],
     "provinces_involved": [
@@ -97,10 +101,13 @@ _ZH_PRICE_THEN_VERB = re.compile(r"^(?:不等)?(?:的)?(?:价格|价钱)?(?:将[
                                  r"贩卖|卖往|卖)")
 
 ROLE_WORDS = {
-    "abducting": r"\babduct\w*|\bkidnap\w*|\bstole\b|\bstolen\b|\bsteal\w*|拐骗|拐走|绑架|偷走|偷抢|抢走",
+    "abducting": r"\babduct\w*|\bkidnap\w*|\bstole\b|\bstolen\b|\bsteal\w*|"
+                 r"拐骗|拐走|绑架|偷走|偷抢|抢走",
     "purchasing": r"\bpurchas\w*|\bbought\b|\bbuying\b|\bbuyers?\b|收买|购买|买家",
     "transporting": r"\btransport\w*|\bferr\w*|\bsmuggl\w*|运送|转运|接送|运往|中转",
-    "introducing": r"\bintroduc(?:e|es|ed|ing|ers?|tions?)\b(?!\s+(?:\w+\s+)?(?:laws?|legislation|rules|measures|polic))|\bbroker\w*|\bmiddlem[ae]n\b|介绍|中介|中间人",
+    "introducing": r"\bintroduc(?:e|es|ed|ing|ers?|tions?)\b"
+                   r"(?!\s+(?:\w+\s+)?(?:laws?|legislation|rules|measures|polic))|"
+                   r"\bbroker\w*|\bmiddlem[ae]n\b|介绍|中介|中间人",
     "adopting": r"\badopt\w*|收养|领养",
     "selling": r"\bsold\b|\bsell\w*|贩卖|出售|卖给",
 }

@@ -20,6 +20,8 @@ from homeward.registry.models import FoundChild, Location, MissingReport, Operat
 from homeward.workflow.cases import pinyin_name
 
 PROPOSE_AT = 0.5
+SAME_NAME_AT = 0.9  # pinyin of 张小宝 vs 张小波 is 0.85: a different child
+MAX_UNNAMED = 5  # more found children fitting an unnamed description than this: too vague
 _CANDIDATES = 500
 
 
@@ -101,15 +103,17 @@ def score_report(child: ChildDescription, report: MissingReport) -> Proposal | N
     if child.age is not None and report.birth_date and report.last_seen_date:
         actual = _age_at(report.birth_date, report.last_seen_date)
         assert actual is not None
-        fits = 1.0 if abs(actual - child.age) <= 1.0 else 0.0
+        gap = abs(actual - child.age)
+        fits = 1.0 if gap <= 1.0 else 0.5 if gap <= 2.0 else 0.0
         parts["age"] = (0.1, fits)
         evidence["age"] = {"said": child.age, "report": round(actual, 1)}
     if not parts or ("name" not in parts and len(parts) < 3):
         return None  # too little said to propose anything
     weight = sum(w for w, _ in parts.values())
     score = sum(w * s for w, s in parts.values()) / weight
-    if "name" in parts and parts["name"][1] < 0.75:
-        score = min(score, 0.49)  # a different name is not outweighed by place and date
+    contradicted = any(s == 0.0 for key, (_, s) in parts.items() if key in ("age", "date"))
+    if ("name" in parts and parts["name"][1] < SAME_NAME_AT) or contradicted:
+        score = min(score, 0.49)  # a different name or age is not outweighed by the rest
     if score < PROPOSE_AT:
         return None
     return Proposal("missing_report", report.id, round(score, 3), evidence)
@@ -134,35 +138,41 @@ def _candidates(session: Session, child: ChildDescription) -> list[MissingReport
     return list(session.scalars(query))
 
 
-def propose_for_child(session: Session, child: ChildDescription) -> list[Proposal]:
-    """Missing reports and found children that the description may be about, best first."""
+def propose_for_child(session: Session, child: ChildDescription, *,
+                      found_children: bool = True) -> list[Proposal]:
+    """Missing reports (and, for appeals, found children) the description may be about."""
     proposals = [p for report in _candidates(session, child)
                  if (p := score_report(child, report)) is not None]
-    proposals += _found_children(session, child)
+    if found_children:
+        proposals += _found_children(session, child)
     return sorted(proposals, key=lambda p: -p.score)[:10]
 
 
 def _found_children(session: Session, child: ChildDescription) -> list[Proposal]:
-    """Found children of the same sex, of a fitting age, found after the child was lost in
-    the same province: no name to compare, so the score stays below a named match."""
+    """Found children of the same sex, of a fitting age, found in the same province within
+    five years after the child was lost. There is no name to compare, so the score stays
+    below a named match, and a description that fits more than ``MAX_UNNAMED`` children is
+    too vague to propose any of them."""
     if not (child.sex and child.age is not None and child.date and child.province):
         return []
     lost = _date_of(child.date)
     query = (select(FoundChild).join(Location, FoundChild.found_location)
              .where(FoundChild.sex == child.sex, Location.province == child.province,
                     FoundChild.found_date >= lost,
+                    FoundChild.found_date <= lost + dt.timedelta(days=5 * 366),
                     FoundChild.status.notin_(("reunited", "closed")))
              .limit(_CANDIDATES))
     out = []
     for found in session.scalars(query):
         age_then = _age_at(found.estimated_birth_date, lost)
-        if age_then is None or abs(age_then - child.age) > 1.5:
+        if age_then is None or abs(age_then - child.age) > 1.0:
             continue
-        out.append(Proposal("found_child", found.id, 0.55, {
+        closeness = 1.0 - abs(age_then - child.age)
+        out.append(Proposal("found_child", found.id, round(0.5 + 0.1 * closeness, 3), {
             "sex": child.sex, "province": child.province,
             "age": {"said": child.age, "estimated": round(age_then, 1)},
             "found_after_lost": True, "note": "no name to compare: a DNA test decides"}))
-    return out
+    return out if len(out) <= MAX_UNNAMED else []
 
 
 def propose_operations(session: Session, figures: dict[str, object],

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from homeward.intake.cluster import Incident, cluster
 from homeward.intake.documents import Document, UnreadableItem, read_article
-from homeward.intake.news import ArticleReading, read_article as read_story
+from homeward.intake.news import ArticleReading
+from homeward.intake.news import read_article as read_story
 
 
 @dataclass

@@ -16,9 +16,9 @@ from functools import lru_cache
 from homeward.registry.gazetteer import Place, core_name, places
 
 # Well-known English names that are not the plain pinyin of the Chinese name.
-EXONYMS = {"哈尔滨市": "Harbin", "呼和浩特市": "Hohhot", "乌鲁木齐市": "Urumqi", "拉萨市": "Lhasa",
-           "喀什地区": "Kashgar", "西安市": "Xi'an", "延安市": "Yan'an", "香港特别行政区": "Hong Kong",
-           "澳门特别行政区": "Macao"}
+EXONYMS = {"哈尔滨市": "Harbin", "呼和浩特市": "Hohhot", "乌鲁木齐市": "Urumqi",
+           "拉萨市": "Lhasa", "喀什地区": "Kashgar", "西安市": "Xi'an", "延安市": "Yan'an",
+           "香港特别行政区": "Hong Kong", "澳门特别行政区": "Macao"}
 EXTRA_ENGLISH = {"Xian": "西安市", "Macau": "澳门特别行政区", "Kashi": "喀什地区",
                  "Inner Mongolia": "内蒙古自治区", "Tibet": "西藏自治区", "Canton": "广东省"}
 COUNTRIES = {"Vietnam": ("越南", 105.85, 21.03), "Myanmar": ("缅甸", 96.13, 19.75),

@@ -13,7 +13,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # "BEIJING, July 29 (Xinhua) --", "KUNMING (Reuters) -", "新华网北京9月28日电（记者 王明）":
 # where the story was filed, not where it happened.
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\))?\s*[-–—]{1,2}\s+"
+    r"^(?:[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\))?"
+    r"\s*[-–—]{1,2}\s+"
     r"|(?:[\u4e00-\u9fff]{1,8}?(?:网|社|报|台))?[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电"
     r"(?:（[^）]{0,30}）|\([^)]{0,30}\))?\s*)")
 

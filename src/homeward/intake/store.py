@@ -20,7 +20,12 @@ from sqlalchemy.orm import Session
 from homeward.intake.cluster import Incident as IncidentCluster
 from homeward.intake.cluster import same_incident
 from homeward.intake.documents import UnreadableItem
-from homeward.intake.linking import ChildDescription, Proposal, propose_for_child, propose_operations
+from homeward.intake.linking import (
+    ChildDescription,
+    Proposal,
+    propose_for_child,
+    propose_operations,
+)
 from homeward.intake.news import IncidentReport, report_from_json, report_to_json
 from homeward.intake.pipeline import NewsBatch
 from homeward.intake.posts import PostReading
@@ -138,7 +143,7 @@ def _attach(session: Session, source: Source, report: IncidentReport, actor: str
     figures["provinces"] = sorted({p["province"] for r in home.sources
                                    for p in r.figures.get("places", []) if p.get("province")})
     for proposal in propose_operations(session, figures, home.date):
-        summary.links += _propose(session, "incident", home.id, proposal, actor)
+        summary.links += propose_link(session, "incident", home.id, proposal, actor)
     return home
 
 
@@ -151,7 +156,7 @@ def _reconcile(incident: Incident) -> None:
     incident.updated_at = utcnow()
 
 
-def _propose(session: Session, subject: str, subject_id: int, proposal: Proposal,
+def propose_link(session: Session, subject: str, subject_id: int, proposal: Proposal,
              actor: str) -> int:
     """Store a proposed link once; a link already decided is never reopened."""
     exists = session.scalar(select(LeadLink.id).where(
@@ -210,7 +215,8 @@ def store_posts(session: Session, readings: list[PostReading], *, actor: str,
         audit.record(session, actor=actor, action="create", entity="lead", entity_id=lead.id,
                      details={"kind": lead.kind, "source_id": source.id})
         if reading.kind in ("appeal", "sighting", "family_search"):
-            for proposal in propose_for_child(session, describe(reading)):
-                summary.links += _propose(session, "lead", lead.id, proposal, actor)
+            for proposal in propose_for_child(session, describe(reading),
+                                              found_children=reading.kind != "sighting"):
+                summary.links += propose_link(session, "lead", lead.id, proposal, actor)
     session.flush()
     return summary

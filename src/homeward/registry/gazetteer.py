@@ -15,7 +15,8 @@ from importlib import resources
 
 from pypinyin import lazy_pinyin
 
-_ETHNIC = "壮|苗|彝|白|傣|哈尼|景颇|傈僳|藏|羌|土家|布依|侗|朝鲜|回|蒙古|哈萨克|柯尔克孜|黎|瑶|水|畲"
+_ETHNIC = ("壮|苗|彝|白|傣|哈尼|景颇|傈僳|藏|羌|土家|布依|侗|朝鲜|回|蒙古|哈萨克|柯尔克孜|"
+           "黎|瑶|水|畲")
 _SUFFIXES = re.compile(
     rf"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|地区|盟|"
     rf"(?:(?:{_ETHNIC})族)*自治州|(?:(?:{_ETHNIC})族)*自治县|县|区)$")

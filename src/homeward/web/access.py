@@ -23,6 +23,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "cases": frozenset({"police"}),
     "operations": frozenset({"police"}),
     "tips": frozenset({"police"}),
+    "leads": frozenset({"police"}),
     "lab": frozenset({"lab_analyst"}),
     "second_sample": frozenset({"lab_analyst", "reviewer"}),
     "review": frozenset({"reviewer"}),

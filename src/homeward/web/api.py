@@ -181,7 +181,8 @@ def public_statistics(session: Session = DB) -> dict[str, Any]:
              responses={429: {"description": "rate limited"}})
 def post_tip(tip: TipIn, request: Request, session: Session = DB) -> Any:
     _limit_anonymous(request)
-    record = submit_tip(session, tip, client=client_address(request))
+    record = submit_tip(session, tip, client=client_address(request),
+                        secret=request.app.state.client_secret)
     return {"id": record.id, "urgent": record.urgent, "status": record.status}
 
 

@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.throttle = RateLimiter(settings.login_attempts, settings.login_window_seconds)
     app.state.submissions = RateLimiter(20, 600)  # anonymous tips and registrations
     app.state.names = NameIndex()
+    app.state.client_secret = _session_secret(settings)  # keys the hash of tip senders
 
     app.add_middleware(SessionMiddleware, secret_key=_session_secret(settings),
                        session_cookie="homeward_session", max_age=SESSION_HOURS * 3600,
@@ -152,9 +153,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return JSONResponse({"status": "ok"})
 
     from homeward.web.api import router as api_router
-    from homeward.web.views import admin, care, cases, family, lab, public, review, staff
+    from homeward.web.views import admin, care, cases, family, lab, leads, public, review, staff
 
-    for module in (public, staff, cases, lab, review, care, family, admin):
+    for module in (public, staff, cases, leads, lab, review, care, family, admin):
         app.include_router(module.router)
     app.include_router(api_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -6,22 +6,19 @@ Shared by the web forms and the JSON API so that both apply the same checks.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from homeward.intake import tips as intake_tips
 from homeward.registry import audit
 from homeward.registry.gazetteer import cities, province, provinces
-from homeward.registry.models import Source, Tip, User
+from homeward.registry.models import Tip, User
 from homeward.web.security import hash_password
 from homeward.workflow import cases
 from homeward.workflow.errors import RuleViolationError
-
-URGENT_WORDS = ("now", "right now", "being taken", "on a train", "on the bus", "just saw",
-                "正在", "现在", "刚刚", "火车上", "车上")
 
 
 class FamilyRegistration(BaseModel):
@@ -97,31 +94,10 @@ def register_family_case(session: Session, form: FamilyRegistration) -> User:
     return user
 
 
-def is_urgent(text: str) -> bool:
-    lowered = text.lower()
-    return any(word in lowered for word in URGENT_WORDS)
-
-
-def submit_tip(session: Session, tip: TipIn, *, client: str) -> Tip:
-    """Store a tip with its provenance; the same text from the same client is bundled."""
-    digest = hashlib.sha256(f"{client}|{tip.text.strip()}".encode()).hexdigest()[:32]
-    external_id = f"tip/{digest}"
-    source = session.scalar(select(Source).where(Source.external_id == external_id))
-    if source is not None:
-        existing = session.scalar(select(Tip).where(Tip.source_id == source.id))
-        assert existing is not None
-        return existing
-    source = Source(kind="tip", external_id=external_id, author=tip.contact or None,
-                    text=tip.text.strip())
-    session.add(source)
-    session.flush()
-    record = Tip(source_id=source.id, place=tip.place or None, seen_at=tip.seen_at,
-                 urgent=is_urgent(tip.text))
-    session.add(record)
-    session.flush()
-    audit.record(session, actor="public", action="create", entity="tip", entity_id=record.id,
-                 details={"urgent": record.urgent})
-    return record
+def submit_tip(session: Session, tip: TipIn, *, client: str, secret: str) -> Tip:
+    """The web form's and the API's tip, handed to intake (triage, bundling, links)."""
+    return intake_tips.submit_tip(session, text=tip.text, place=tip.place, seen_at=tip.seen_at,
+                                  contact=tip.contact, client=client, secret=secret)
 
 
 def province_choices() -> list[tuple[str, str]]:

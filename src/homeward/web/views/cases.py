@@ -155,7 +155,16 @@ def operation_page(operation_id: int, request: Request, session: Session = DB,
 @router.get("/tips")
 def tip_queue(request: Request, session: Session = DB,
               user: User = Depends(needs("tips"))) -> Response:
-    tips = session.execute(select(Tip, Source).join(Source).where(Tip.status == "new")
-                           .order_by(Tip.urgent.desc(), Source.received_at.desc())
-                           .limit(100)).all()
-    return render(request, "police/tips.html", tips=tips)
+    """New tips, urgent first; repeats of a sighting under the first tip; floods held."""
+    tips = session.execute(select(Tip, Source).join(Source).where(
+        Tip.status == "new", Tip.bundle_of_id.is_(None))
+        .order_by(Tip.urgent.desc(), Source.received_at.desc()).limit(100)).all()
+    roots = [tip.id for tip, _ in tips]
+    bundled: dict[int, list[Source]] = {}
+    if roots:
+        for tip, source in session.execute(select(Tip, Source).join(Source).where(
+                Tip.bundle_of_id.in_(roots)).order_by(Tip.id)):
+            bundled.setdefault(tip.bundle_of_id, []).append(source)
+    held = session.execute(select(Tip, Source).join(Source).where(Tip.status == "held")
+                           .order_by(Source.received_at.desc()).limit(100)).all()
+    return render(request, "police/tips.html", tips=tips, bundled=bundled, held=held)

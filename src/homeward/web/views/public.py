@@ -98,7 +98,8 @@ async def tip_submit(request: Request, session: Session = DB,
         return render(request, "public/tip.html", status_code=422, form=form,
                       errors=[f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                               for e in error.errors()])
-    record = submit_tip(session, tip, client=client_address(request))
+    record = submit_tip(session, tip, client=client_address(request),
+                        secret=request.app.state.client_secret)
     return render(request, "public/tip_thanks.html", tip=record)
 
 

@@ -86,7 +86,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('reported_statistics', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reported_statistics_source_id'), ['source_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reported_statistics_source_id'), ['source_id'],
+                              unique=False)
 
     op.create_table('incident_sources',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -100,7 +101,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('incident_id', 'source_id')
     )
     with op.batch_alter_table('incident_sources', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_incident_sources_incident_id'), ['incident_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_incident_sources_incident_id'), ['incident_id'],
+                              unique=False)
 
     with op.batch_alter_table('tips', schema=None) as batch_op:
         batch_op.add_column(sa.Column('bundle_of_id', sa.Integer(), nullable=True))
