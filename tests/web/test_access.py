@@ -15,6 +15,7 @@ ROLE_PAGES = {
     "/cases": {"police"},
     "/operations": {"police"},
     "/tips": {"police"},
+    "/leads": {"police"},
     "/lab": {"lab_analyst"},
     "/review": {"reviewer"},
     "/care": {"care_staff"},

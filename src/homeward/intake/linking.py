@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from homeward.registry.models import FoundChild, Location, MissingReport, Operation
-from homeward.workflow.cases import pinyin_name
+from homeward.workflow.cases import HAN, pinyin_name
 
 PROPOSE_AT = 0.5
 SAME_NAME_AT = 0.9  # pinyin of 张小宝 vs 张小波 is 0.85: a different child
@@ -56,15 +56,18 @@ def _date_of(value: str) -> dt.date:
 
 
 def name_similarity(said: str, report: MissingReport) -> float:
-    """0..1: characters against characters, pinyin against pinyin, either order of names."""
-    best = 0.0
-    if report.child_name_zh and said == report.child_name_zh:
-        return 1.0
+    """0..1: characters against characters when both are written in characters (张小波 is not
+    张小宝, though their pinyin is close; a homophone typed by an input method scores 0.9),
+    otherwise pinyin against pinyin in either order of the names."""
     said_pinyin = (pinyin_name(said) or said).lower()
+    if report.child_name_zh and HAN.search(said):
+        if said == report.child_name_zh:
+            return 1.0
+        homophone = said_pinyin == (pinyin_name(report.child_name_zh) or "").lower()
+        return max(fuzz.ratio(said, report.child_name_zh) / 100, 0.9 if homophone else 0.0)
+    best = 0.0
     for known in filter(None, (report.child_name_pinyin, report.child_name)):
         best = max(best, fuzz.token_sort_ratio(said_pinyin, known.lower()) / 100)
-    if report.child_name_zh:
-        best = max(best, fuzz.ratio(said, report.child_name_zh) / 100)
     return best
 
 

@@ -30,9 +30,10 @@ _FAMILY_SEARCH = re.compile(r"寻亲|寻找亲生父母|寻找我的家人|looki
 _SIGHTING = re.compile(r"看到|看见|遇到|发现一?个?|疑似|目击|\bsaw\b|\bspotted\b|\bseen\b|"
                        r"\bnoticed\b", re.I)
 _REPOST_MARK = re.compile(r"^\s*(?:转发微博|转发|//@|RT\s*@)|//@", re.I)
-_NAME_ZH = re.compile(r"(?:名叫|名字叫|叫做|姓名[:：]?\s*|孩子叫|儿子叫|女儿叫|"
+_NAME_ZH = re.compile(r"(?:名叫|名字叫|叫做|姓名[:：]?\s*|孩子叫|儿子叫|女儿叫|看到|看见|见到|遇到|"
                       r"寻找(?:儿子|女儿|孩子|外孙女?|孙子|孙女)?)"
-                      r"([\u4e00-\u9fff]{2,3}?)(?=[，,。\s、（(：:]|走失|失踪|$|男|女|小朋友)")
+                      r"(?![一这那两几个某])([\u4e00-\u9fff]{2,3}?)"
+                      r"(?=[，,。\s、（(：:]|走失|失踪|$|男|女|小朋友)")
 _NAME_EN = re.compile(r"\b(?:named|name is|called|Name:)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})")
 _NOT_NAMES = {"孩子", "儿子", "女儿", "男孩", "女孩", "宝贝", "亲人", "家人", "线索", "一个"}
 _AGE = re.compile(r"(\d{1,2})\s*(?:周)?岁|\baged?\s+(\d{1,2})\b|\b(\d{1,2})-year-old\b|"
