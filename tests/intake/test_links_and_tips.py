@@ -142,3 +142,27 @@ def test_the_sender_address_is_never_stored(session):
 
 def test_child_descriptions_need_enough_to_propose(session, report):
     assert propose_for_child(session, ChildDescription(sex="male")) == []
+
+
+def test_an_incident_is_proposed_for_the_operation_it_describes(session):
+    from homeward.intake.pipeline import read_news
+    from homeward.intake.samples import ARTICLES
+    from homeward.intake.store import store_news
+    from homeward.registry.models import Incident, Operation
+
+    operation = Operation(external_id="op/2013-09", name="Henan network",
+                          started_on=dt.date(2013, 9, 27), provinces=["Henan", "Yunnan"],
+                          children_rescued=92, suspects_detained=301)
+    unrelated = Operation(external_id="op/2013-08", name="Other", started_on=dt.date(2013, 8, 1),
+                          provinces=["Fujian"], children_rescued=5, suspects_detained=9)
+    session.add_all([operation, unrelated])
+    session.flush()
+    summary = store_news(session, read_news([ARTICLES / "a1_aljazeera_092.txt"]), actor="t")
+    assert summary.links == 1
+    link = session.scalar(select(LeadLink))
+    incident = session.scalar(select(Incident))
+    assert (link.subject, link.subject_id, link.target, link.target_id) == (
+        "incident", incident.id, "operation", operation.id)
+    assert link.score == 1.0 and link.evidence["children_rescued"]["equal"]
+    decide_link(session, link, accept=True, actor="police.national", reason="same figures")
+    assert incident.operation_id == operation.id

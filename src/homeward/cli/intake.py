@@ -42,19 +42,7 @@ def news_command(
     """Extract incidents and statistics from news articles, clustering the same incident."""
     from homeward.intake.pipeline import read_news
 
-    batch = read_news(paths)
-    _report_problems(batch.problems)
-    document = batch.as_json()
-    if store:
-        from homeward.intake.store import store_news
-
-        document["stored"] = _store(lambda s, actor: store_news(s, batch, actor=actor))
-    if as_json:
-        print(json.dumps(document, ensure_ascii=False, indent=2))
-    else:
-        _print_news(document)
-    if not batch.readings:
-        raise typer.Exit(2)
+    _answer_news(read_news(paths), as_json=as_json, store_as="article" if store else None)
 
 
 @app.command("feed")
@@ -65,13 +53,19 @@ def feed_command(
     """Read a news feed's entries, extract incidents and statistics, and store them."""
     from homeward.intake.feeds import read_feed
     from homeward.intake.pipeline import read_documents
-    from homeward.intake.store import store_news
 
-    batch = read_documents(read_feed(location))
+    _answer_news(read_documents(read_feed(location)), as_json=as_json, store_as="feed_entry")
+
+
+def _answer_news(batch, *, as_json: bool, store_as: str | None) -> None:
+    """Report problems, store when asked, print the document; exit 2 when nothing was read."""
     _report_problems(batch.problems)
     document = batch.as_json()
-    document["stored"] = _store(lambda s, actor: store_news(s, batch, actor=actor,
-                                                            kind="feed_entry"))
+    if store_as:
+        from homeward.intake.store import store_news
+
+        document["stored"] = _store(lambda s, actor: store_news(s, batch, actor=actor,
+                                                                kind=store_as))
     if as_json:
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:

@@ -38,16 +38,21 @@ _EN: dict[str, list[re.Pattern[str]]] = {
         re.compile(rf"\b{_N}\s+{_ADJ}{_CHILD}\s+{_RESCUE}\b", re.I),
         re.compile(rf"\b{_RESCUE}\s+{_ADJ}{_CHILD}[^.;]{{0,40}}?\bnumbering\s+{_N}", re.I),
         re.compile(rf"\b{_RESCUE}\b[^.;]*?\b{_N}\s+{_ADJ}{_CHILD}", re.I),
+        re.compile(rf"\b{_N}\s+{_ADJ}{_CHILD}\s+(?:who|that)\b[^.;]{{0,80}}?\b{_PASSIVE}{_RESCUE}",
+                   re.I),
     ],
     "women_rescued": [
         re.compile(rf"\b{_RESCUE}\b[^.;]*?\b{_N}\s+{_ADJ}{_WOMAN}\b", re.I),
         re.compile(rf"\b{_N}\s+{_ADJ}{_WOMAN}\s+(?:\w+\s+)?{_PASSIVE}{_RESCUE}\b", re.I),
+        re.compile(rf"\b{_N}\s+{_ADJ}{_WOMAN}\s+(?:who|that)\b[^.;]{{0,80}}?\b{_PASSIVE}{_RESCUE}",
+                   re.I),
     ],
     "suspects_detained": [
         re.compile(rf"\b{_DETAIN}\s+(?:\w+\s+)?{_N}\s+{_ADJ}{_SUSPECT}\b", re.I),
         re.compile(rf"\b{_N}\s+{_ADJ}{_SUSPECT}\s+(?:\w+\s+)?{_PASSIVE}{_DETAIN}\b", re.I),
         re.compile(rf"\b{_N}\s+{_ADJ}{_SUSPECT}\s+{_DETAIN}\b", re.I),
         re.compile(rf"\b{_DETAIN}\b[^.;]{{0,60}}?\b{_N}\s+{_ADJ}suspects\b", re.I),
+        re.compile(rf"\btak(?:e|es|ing|en)\s+{_N}\s+{_ADJ}{_SUSPECT}\s+into custody\b", re.I),
     ],
     "officers": [
         # "In 2019 police ..." is a year, "call 110 police" a telephone number
