@@ -91,6 +91,9 @@ class ProfileIndex:
         self.sample_ids: list[str] = []
         self._positions: dict[str, int] = {}
         self._pair_tables: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        # per (locus, child genotype code): the couple class tables, built once and reused
+        # by every child with that genotype at that locus (a few hundred per locus)
+        self._couple_tables: dict[tuple[int, int], CoupleTables] = {}
         self._packed: tuple[list[tuple[int, ...]], np.ndarray] | None = None
 
     # --- building ---------------------------------------------------------------------
@@ -167,8 +170,19 @@ class ProfileIndex:
         self.locus_models[i] = LocusModel.build(self.frequencies[locus], self.model)
         for key in [key for key in self._pair_tables if key[1] == i]:
             del self._pair_tables[key]
+        for key in [key for key in self._couple_tables if key[0] == i]:
+            del self._couple_tables[key]
         self._packed = None
         return self.locus_models[i]
+
+    def couple_tables(self, i: int, child_code: int) -> CoupleTables:
+        """The class map and class-pair tables of locus ``i`` for a child genotype code."""
+        key = (i, child_code)
+        if key not in self._couple_tables:
+            class_map, table, excluded = _couple_classes(self.locus_models[i], child_code)
+            expanded = np.maximum(table, EXCLUDED_LOG10)[class_map].astype(np.float32)
+            self._couple_tables[key] = CoupleTables(class_map, table, excluded, expanded)
+        return self._couple_tables[key]
 
     def packed_codes(self) -> tuple[list[tuple[int, ...]], np.ndarray]:
         """Loci with few genotypes are packed in pairs (one code for both), so that a
@@ -345,16 +359,14 @@ class CoupleIndex:
         self.couples = list(couples)
         first = np.array([index.position(a) for a, _ in couples], dtype=np.int64)
         second = np.array([index.position(b) for _, b in couples], dtype=np.int64)
-        self.codes_a = np.ascontiguousarray(index.codes[:, first])
-        self.codes_b = np.ascontiguousarray(index.codes[:, second])
+        self.codes_ab = _interleave(index.codes[:, first], index.codes[:, second])
 
     @classmethod
     def from_codes(cls, index: ProfileIndex, codes_a: np.ndarray, codes_b: np.ndarray,
                    couples: Sequence[tuple[str, str]]) -> CoupleIndex:
         self = cls.__new__(cls)
         self.index, self.couples = index, list(couples)
-        self.codes_a = np.ascontiguousarray(codes_a, dtype=np.uint16)
-        self.codes_b = np.ascontiguousarray(codes_b, dtype=np.uint16)
+        self.codes_ab = _interleave(codes_a, codes_b)
         return self
 
     def __len__(self) -> int:
@@ -365,28 +377,26 @@ class CoupleIndex:
         index = self.index
         relationship = parse_relationship("couple")
         child_codes = index.encode(child)
-        maps, tables, exclusion_tables = [], [], []
-        for i, model in enumerate(index.locus_models):
-            class_map, table, excluded = _couple_classes(model, int(child_codes[i]))
-            maps.append(class_map)
-            tables.append(table)
-            exclusion_tables.append(excluded)
+        prepared = [index.couple_tables(i, int(code)) for i, code in enumerate(child_codes)]
+        maps = [p.class_map for p in prepared]
+        tables = [p.table for p in prepared]
+        exclusion_tables = [p.excluded for p in prepared]
         n_loci = len(index.loci)
         gmax = max(len(m) for m in maps)
         kmax = max(t.shape[0] for t in tables)
         class_maps = np.zeros((n_loci, gmax), dtype=np.uint16)
         table_array = np.zeros((n_loci, gmax, kmax), dtype=np.float32)
-        for i in range(n_loci):
+        for i, tables_i in enumerate(prepared):
             class_maps[i, : len(maps[i])] = maps[i]
-            size = tables[i].shape[0]
-            expanded = np.maximum(tables[i], EXCLUDED_LOG10)[maps[i]]
-            table_array[i, : len(maps[i]), :size] = expanded
-        scores, ids = kernels.top_k_pairs(self.codes_a, self.codes_b, class_maps,
+            rows, columns = tables_i.expanded.shape
+            table_array[i, :rows, :columns] = tables_i.expanded
+        scores, ids = kernels.top_k_pairs(self.codes_ab, class_maps,
                                           table_array, k)
         _, ids = kernels.merge_top_k(scores, ids, k)
         hits = []
         for person in (int(i) for i in ids):
-            a, b = self.codes_a[:, person], self.codes_b[:, person]
+            a = self.codes_ab[:, person] & 0xFFFF
+            b = self.codes_ab[:, person] >> 16
             log10 = 0.0
             compared = exclusions = 0
             for i in range(n_loci):
@@ -403,6 +413,23 @@ class CoupleIndex:
                           h.partner_id) for r, h in enumerate(hits, start=1)]
         return SearchResult(child.sample_id, "couple", len(self), hits,
                             index._params(relationship))
+
+
+def _interleave(codes_a: np.ndarray, codes_b: np.ndarray) -> np.ndarray:
+    """Both partners' codes of each locus in one 32-bit word (first partner low): one
+    stream per locus for the search, the same two bytes per genotype as separate arrays."""
+    return np.ascontiguousarray(codes_a.astype(np.uint32) | (codes_b.astype(np.uint32) << 16))
+
+
+@dataclass(frozen=True)
+class CoupleTables:
+    """One locus and one child genotype: each parent code's class, the log10 LR and
+    exclusion over class pairs, and the LR table expanded along the first parent's codes."""
+
+    class_map: np.ndarray
+    table: np.ndarray
+    excluded: np.ndarray
+    expanded: np.ndarray
 
 
 def _decode(index: int) -> tuple[int, int]:
