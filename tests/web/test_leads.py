@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from homeward.registry.models import LeadLink, Tip
+from tests.web.conftest import csrf_of
 
 SIGHTING = "我在昆明看到张小宝，男孩，3岁，就是2018年7月走失的那个孩子"
 URGENT = "A boy is being taken onto a train at Kunming station right now"
@@ -52,3 +53,39 @@ def test_accepting_a_link_files_the_tip_under_the_case(client, world, signed_in,
     again = police.post(f"/leads/{link_id}/decision", data={
         "decision": "reject", "reason": "changed", "csrf_token": token})
     assert again.status_code == 409
+
+
+def test_a_tip_photo_is_stored_without_its_location_and_shown_only_to_police(
+        client, world, signed_in, factory):
+    import io
+
+    from PIL import Image
+
+    from homeward.registry.models import AuditEvent, Photo
+    from tests.web.test_security import _jpeg_with_gps as photo_with_gps
+
+    token = csrf_of(client.get("/tips/new").text)
+    bad = client.post("/tips/new", data={"text": "I saw the boy at the bus station",
+                                         "csrf_token": token},
+                      files={"photo": ("x.jpg", b"not an image", "image/jpeg")})
+    assert bad.status_code == 422 and "photo" in bad.text
+    with factory() as session:
+        assert session.scalar(select(Tip.id)) is None  # nothing stored on a bad photo
+    sent = client.post("/tips/new", data={"text": "I saw the boy at the bus station",
+                                          "csrf_token": token},
+                       files={"photo": ("boy.jpg", photo_with_gps(), "image/jpeg")})
+    assert sent.status_code == 200
+    with factory() as session:
+        photo = session.scalar(select(Photo))
+        assert photo.tip_id is not None and photo.report_id is None
+    assert not Image.open(io.BytesIO(photo.content)).getexif()
+    assert client.get(f"/tips/{photo.tip_id}/photo", follow_redirects=False).status_code == 303
+    lab, _ = signed_in("lab")
+    assert lab.get(f"/tips/{photo.tip_id}/photo").status_code == 403
+    police, _ = signed_in("police.yunnan")
+    assert f"/tips/{photo.tip_id}/photo" in police.get("/tips").text
+    shown = police.get(f"/tips/{photo.tip_id}/photo")
+    assert shown.status_code == 200 and shown.content == photo.content
+    with factory() as session:
+        assert session.scalar(select(AuditEvent.actor).where(
+            AuditEvent.entity == "photo", AuditEvent.action == "read")) == "police.yunnan"

@@ -27,7 +27,7 @@ from homeward.intake.places import find_places
 from homeward.intake.posts import Post, read_post
 from homeward.intake.store import describe, propose_link
 from homeward.registry import audit
-from homeward.registry.models import Notification, Source, Tip, utcnow
+from homeward.registry.models import Notification, Photo, Source, Tip, utcnow
 
 URGENT = re.compile(
     r"\b(?:right now|now|being taken|being dragged|being carried|on a train|on the bus|"
@@ -117,6 +117,16 @@ def submit_tip(session: Session, *, text: str, place: str = "", seen_at: dt.date
     for proposal in propose_for_child(session, describe(reading), found_children=False):
         propose_link(session, "tip", tip.id, proposal, "intake")
     return tip
+
+
+def attach_tip_photo(session: Session, tip: Tip, content: bytes, media_type: str) -> Photo:
+    """Keep a photo sent with a tip (already re-encoded without its metadata)."""
+    photo = Photo(tip_id=tip.id, media_type=media_type, content=content, uploaded_by="public")
+    session.add(photo)
+    session.flush()
+    audit.record(session, actor="public", action="create", entity="photo", entity_id=photo.id,
+                 details={"tip_id": tip.id})
+    return photo
 
 
 def notify_urgent(session: Session, tip: Tip, text: str) -> Notification:

@@ -348,6 +348,7 @@ class Photo(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("missing_reports.id"), index=True)
     found_child_id: Mapped[int | None] = mapped_column(ForeignKey("found_children.id"))
+    tip_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"), index=True)
     media_type: Mapped[str] = mapped_column(String(40))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(80))

@@ -167,4 +167,21 @@ def tip_queue(request: Request, session: Session = DB,
             bundled.setdefault(tip.bundle_of_id, []).append(source)
     held = session.execute(select(Tip, Source).join(Source).where(Tip.status == "held")
                            .order_by(Source.received_at.desc()).limit(100)).all()
-    return render(request, "police/tips.html", tips=tips, bundled=bundled, held=held)
+    shown = roots + [tip.id for tip, _ in held]
+    with_photo = set(session.scalars(select(Photo.tip_id).where(Photo.tip_id.in_(shown)))) \
+        if shown else set()
+    return render(request, "police/tips.html", tips=tips, bundled=bundled, held=held,
+                  with_photo=with_photo)
+
+
+@router.get("/tips/{tip_id}/photo")
+def tip_photo(tip_id: int, session: Session = DB,
+              user: User = Depends(needs("tips"))) -> Response:
+    """A photo sent with a tip; every view is audited (it may show a child)."""
+    photo = session.scalar(select(Photo).where(Photo.tip_id == tip_id).order_by(Photo.id))
+    if photo is None:
+        raise HTTPException(404, "no photo with this tip")
+    audit.record(session, actor=user.username, action="read", entity="photo",
+                 entity_id=photo.id, reason="tip queue", details={"tip_id": tip_id})
+    return Response(photo.content, media_type=photo.media_type,
+                    headers={"Cache-Control": "no-store"})

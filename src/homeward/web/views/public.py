@@ -8,7 +8,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
+from homeward.intake.tips import attach_tip_photo
 from homeward.registry.models import User
 from homeward.web import publishing
 from homeward.web.app import render
@@ -21,6 +23,7 @@ from homeward.web.intake_forms import (
     register_family_case,
     submit_tip,
 )
+from homeward.web.photos import PhotoError, clean_photo
 from homeward.web.signin import SignInRefused, client_address, sign_in
 from homeward.workflow.errors import RuleViolationError
 
@@ -92,14 +95,23 @@ async def tip_submit(request: Request, session: Session = DB,
                      user: User | None = Depends(current_user)) -> Response:
     form = dict(await request.form())
     form.pop("csrf_token", None)
+    upload = form.pop("photo", None)
+    photo = None
     try:
         tip = TipIn.model_validate({k: v for k, v in form.items() if v != ""})
+        if isinstance(upload, StarletteUpload) and upload.filename:
+            photo = clean_photo(await upload.read())  # checked before anything is stored
     except ValidationError as error:
         return render(request, "public/tip.html", status_code=422, form=form,
                       errors=[f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                               for e in error.errors()])
+    except PhotoError as error:
+        return render(request, "public/tip.html", status_code=422, form=form,
+                      errors=[f"photo: {error}"])
     record = submit_tip(session, tip, client=client_address(request),
                         secret=request.app.state.client_secret)
+    if photo is not None:
+        attach_tip_photo(session, record, *photo)
     return render(request, "public/tip_thanks.html", tip=record)
 
 

@@ -1,5 +1,5 @@
 """Intake: incidents told by articles, quoted statistics, leads from posts, proposed links
-to registry records, notifications (urgent tips), and bundled tips.
+to registry records, notifications (urgent tips), bundled tips and photos sent with tips.
 
 Revision ID: 0003
 Revises: 0002
@@ -110,9 +110,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_tips_client_key'), ['client_key'], unique=False)
         batch_op.create_foreign_key('fk_tips_bundle_of_id', 'tips', ['bundle_of_id'], ['id'])
 
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tip_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_photos_tip_id'), ['tip_id'], unique=False)
+        batch_op.create_foreign_key('fk_photos_tip_id', 'tips', ['tip_id'], ['id'])
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_photos_tip_id', type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_photos_tip_id'))
+        batch_op.drop_column('tip_id')
+
     with op.batch_alter_table('tips', schema=None) as batch_op:
         batch_op.drop_constraint('fk_tips_bundle_of_id', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_tips_client_key'))
