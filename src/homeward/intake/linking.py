@@ -34,6 +34,7 @@ class ChildDescription:
     age: int | None = None
     province: str | None = None  # English name
     adcode: str | None = None
+    place: str | None = None  # English name of the most precise place said
     date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD: when lost or seen
 
 
@@ -95,7 +96,8 @@ def score_report(child: ChildDescription, report: MissingReport) -> Proposal | N
                          child.adcode[:4] == location.adcode[:4])
         place = 1.0 if same_city else 0.6 if location.province == child.province else 0.0
         parts["place"] = (0.2, place)
-        evidence["place"] = {"said": child.province, "report": location.name_en,
+        evidence["place"] = {"said": child.place or child.province,
+                             "report": location.name_en,
                              "match": "city" if same_city else "province" if place else "none"}
     if child.date and report.last_seen_date:
         gap = abs((_date_of(child.date) - report.last_seen_date).days)

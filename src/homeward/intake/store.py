@@ -179,7 +179,8 @@ def describe(reading: PostReading) -> ChildDescription:
     place = reading.place
     return ChildDescription(name=reading.child_name, sex=reading.sex, age=reading.age,
                             province=(place.province or place.name_en) if place else None,
-                            adcode=place.adcode if place else None, date=reading.date)
+                            adcode=place.adcode if place else None,
+                            place=place.name_en if place else None, date=reading.date)
 
 
 def store_posts(session: Session, readings: list[PostReading], *, actor: str,
