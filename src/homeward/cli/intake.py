@@ -133,3 +133,55 @@ def _print_news(document: dict) -> None:
         print(f"Statistic ({statistic['period']}): {statistic['text']}")
     if "stored" in document and "problems" in document["stored"]:
         _print_summary(document["stored"])
+
+
+@app.command("links")
+def links_command(
+    status: Annotated[str, typer.Option(help="proposed, accepted or rejected")] = "proposed",
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """Proposed links from tips, posts and articles to reports, children and operations."""
+    from rich.console import Console
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from homeward.cli.registry import open_database
+    from homeward.registry.db import session_scope
+    from homeward.registry.models import LeadLink
+
+    _, factory = open_database()
+    table = Table(title=f"{status} links (best first)")
+    for column in ("link", "from", "to", "score", "evidence"):
+        table.add_column(column)
+    with session_scope(factory) as session:
+        for link in session.scalars(select(LeadLink).where(LeadLink.status == status)
+                                    .order_by(LeadLink.score.desc()).limit(limit)):
+            evidence = "; ".join(f"{k}: {v}" for k, v in link.evidence.items())
+            table.add_row(str(link.id), f"{link.subject} {link.subject_id}",
+                          f"{link.target} {link.target_id}", f"{link.score:.2f}", evidence)
+    Console().print(table)
+
+
+@app.command("decide")
+def decide_command(
+    link_id: Annotated[int, typer.Argument(help="The link's number (homeward intake links).")],
+    decision: Annotated[str, typer.Argument(help="accept or reject")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit log).")],
+) -> None:
+    """Accept or reject a proposed link (audited; a decided link stays decided)."""
+    from homeward.cli.registry import cli_actor, open_database
+    from homeward.intake.decisions import decide_link
+    from homeward.registry.db import session_scope
+    from homeward.registry.models import LeadLink
+    from homeward.workflow.errors import RuleViolationError
+
+    if decision not in ("accept", "reject"):
+        raise typer.BadParameter("decision must be accept or reject")
+    _, factory = open_database()
+    with session_scope(factory) as session:
+        link = session.get(LeadLink, link_id)
+        if link is None:
+            raise RuleViolationError(f"no link {link_id}")
+        decide_link(session, link, accept=decision == "accept", actor=cli_actor(),
+                    reason=reason)
+        print(f"link {link_id} {link.status}")
