@@ -166,3 +166,13 @@ def test_an_incident_is_proposed_for_the_operation_it_describes(session):
     assert link.score == 1.0 and link.evidence["children_rescued"]["equal"]
     decide_link(session, link, accept=True, actor="police.national", reason="same figures")
     assert incident.operation_id == operation.id
+
+
+def test_near_copies_and_retellings_of_an_appeal_are_reposts():
+    appeal = "寻找孩子张小宝，男孩，3岁，2011年7月在云南昆明走失，走失时穿红色上衣。求扩散！"
+    posts = [_post(appeal, 1), _post(appeal.replace("求扩散！", "求扩散！！好心人帮帮忙"), 2),
+             _post("张小宝的家人还在找他：寻找孩子张小宝，2011年7月在昆明走失，男孩", 3),
+             _post("寻找孩子李小龙，男孩，4岁，2012年3月在昆明走失", 4)]
+    readings = read_post_batch(posts)
+    assert [(r.kind, r.post.repost_of) for r in readings] == [
+        ("appeal", None), ("repost", "1"), ("repost", "1"), ("appeal", None)]

@@ -15,12 +15,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from homeward.intake.dates import find_dates
 from homeward.intake.documents import UnreadableItem, decode
 from homeward.intake.numbers import normalise_numbers
 from homeward.intake.places import Unit, find_places
 
 REQUIRED = ("id", "user", "created_at", "text")
+NEAR_COPY = 90  # rapidfuzz ratio of two posts' letters: above it, one copies the other
 
 _APPEAL = re.compile(r"寻找|寻人|寻子|寻女|寻儿|走失|失踪|被拐|被抱走|被偷|丢失|求扩散|"
                      r"\bmissing\b|\blooking for\b|\bhelp (?:us )?find\b|\blost\b|\babducted\b",
@@ -178,16 +181,37 @@ def read_post(post: Post) -> PostReading:
 
 
 def read_post_batch(posts: list[Post]) -> list[PostReading]:
-    """Readings in order; a post repeating an earlier appeal's text is a repost of it."""
+    """Readings in order. A post that repeats an earlier appeal (the same words give or take
+    a few, or the same child, place and date) is a repost of it: kept, and pointed at the
+    first, so that investigators see one appeal with its reach."""
     readings: list[PostReading] = []
     first_by_text: dict[str, str] = {}
+    first_by_child: dict[tuple[str, str, str], str] = {}
     for post in posts:
         reading = read_post(post)
         key = _fingerprint(post.text)
-        if key and key in first_by_text and reading.kind != "repost":
+        child = (reading.child_name, reading.place.name_en if reading.place else None,
+                 reading.date)
+        original = None
+        if reading.kind in ("appeal", "family_search", "sighting") and key:
+            original = first_by_text.get(key) or _near(key, first_by_text)
+            if original is None and all(child) and reading.kind == "appeal":
+                original = first_by_child.get(child)  # type: ignore[arg-type]
+        if original is not None:
             reading.kind = "repost"
-            post.repost_of = first_by_text[key]
-        elif key and len(key) >= 8:
-            first_by_text.setdefault(key, post.id)
+            post.repost_of = original
+        else:
+            if key and len(key) >= 8:
+                first_by_text.setdefault(key, post.id)
+            if all(child) and reading.kind == "appeal":
+                first_by_child.setdefault(child, post.id)  # type: ignore[arg-type]
         readings.append(reading)
     return readings
+
+
+def _near(key: str, seen: dict[str, str]) -> str | None:
+    """The first post whose words are nearly the same (an appeal copied with a line added)."""
+    if len(key) < 20:
+        return None
+    match = process.extractOne(key, list(seen), scorer=fuzz.ratio, score_cutoff=NEAR_COPY)
+    return seen[match[0]] if match else None
