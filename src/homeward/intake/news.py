@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from homeward.intake.dates import find_dates
 from homeward.intake.documents import Document
-from homeward.intake.figures import COUNT_FIELDS, Figures, figures_of, loose_counts
+from homeward.intake.figures import Figures, figures_of, loose_counts
 from homeward.intake.places import Unit
 from homeward.intake.sentences import Sentence, split_sentences
 
@@ -213,10 +213,6 @@ def _sub_cases(article: str, sentence: Sentence, main: dict[str, int]) -> list[I
                                   routes=figures.routes, bought=figures.bought,
                                   sold=figures.sold, quote=sentence.text))
     return out
-
-
-def count_fields() -> tuple[str, ...]:
-    return COUNT_FIELDS
 
 
 def report_to_json(report: IncidentReport) -> dict[str, object]:
