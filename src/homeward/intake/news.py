@@ -133,6 +133,7 @@ def _first_int(pattern: re.Pattern[str], text: str) -> int | None:
 
 
 def read_article(document: Document) -> ArticleReading:
+    """Each sentence is a statistic (a period and cumulative figures) or part of the story."""
     sentences = split_sentences(document.text)
     statistics: list[Statistic] = []
     story: list[tuple[Sentence, Figures]] = []
@@ -151,6 +152,8 @@ def read_article(document: Document) -> ArticleReading:
 
 
 def _incident(document: Document, story: list[tuple[Sentence, Figures]]) -> IncidentReport | None:
+    """The article's incident: the first value of each count (the lead states the totals),
+    everything else said in the story, and the sentence that supports the most figures."""
     report = IncidentReport(article=document.name, text=document.text)
     quote_fields = 0
     for sentence, figures in story:
@@ -158,38 +161,48 @@ def _incident(document: Document, story: list[tuple[Sentence, Figures]]) -> Inci
         if sub_cases:
             report.sub_cases += sub_cases
         else:
-            new = {k: v for k, v in figures.counts.items() if k not in report.counts}
-            report.counts.update(new)
+            for name, value in figures.counts.items():
+                report.counts.setdefault(name, value)
             if len(figures.counts) > quote_fields:
                 report.quote, quote_fields = sentence.text, len(figures.counts)
-        report.places += figures.places
-        report.routes += [r for r in figures.routes if r not in report.routes]
-        report.bought = report.bought or figures.bought
-        report.sold = report.sold or figures.sold
-        report.roles += [r for r in figures.roles if r not in report.roles]
-        report.ages += figures.ages
-        report.sexes += [s for s in figures.sexes if s not in report.sexes]
+        _absorb(report, figures)
         if report.date is None and (figures.counts or figures.routes or sub_cases):
             # "since November 2011" dates the start of an investigation, not the incident
             dates = [d for d in find_dates(sentence.normalised, document.published)
                      if not _SINCE.search(sentence.normalised[:d.start])]
             report.date = dates[0].value if dates else None
-        agencies = _AGENCY_EN if not sentence.chinese else _AGENCY_ZH
-        report.agencies += [a.strip() for a in agencies.findall(sentence.text)
-                            if a.strip() and a.strip() not in report.agencies
-                            and a.strip().lower() not in ("police", "the police")]
-        for match in _OPERATION.finditer(sentence.text):
-            name = next(g for g in (match.group(1), match.group(2), match.group(0)) if g)
-            if name.strip() not in report.operations:
-                report.operations.append(name.strip())
+        _add_names(report, sentence)
     if not (report.counts or report.routes or report.bought or report.sold or report.sub_cases):
         return None
     if report.date is None and document.published is not None:
         report.date = document.published.strftime("%Y-%m")
     if not report.quote:
         report.quote = next((s.text for s, f in story if f.counts), story[0][0].text)
-    report.agencies = [a for a in report.agencies if not a.lower().startswith("the police")]
     return report
+
+
+def _absorb(report: IncidentReport, figures: Figures) -> None:
+    """Places, routes, prices, roles, ages and sex said anywhere in the story."""
+    report.places += figures.places
+    report.routes += [r for r in figures.routes if r not in report.routes]
+    report.bought = report.bought or figures.bought
+    report.sold = report.sold or figures.sold
+    report.roles += [r for r in figures.roles if r not in report.roles]
+    report.ages += figures.ages
+    report.sexes += [s for s in figures.sexes if s not in report.sexes]
+
+
+def _add_names(report: IncidentReport, sentence: Sentence) -> None:
+    """Agencies and named operations, each once."""
+    agencies = _AGENCY_ZH if sentence.chinese else _AGENCY_EN
+    for agency in (a.strip() for a in agencies.findall(sentence.text)):
+        if agency and agency not in report.agencies \
+                and not agency.lower().startswith(("police", "the police")):
+            report.agencies.append(agency)
+    for match in _OPERATION.finditer(sentence.text):
+        name = next(g for g in (match.group(1), match.group(2), match.group(0)) if g).strip()
+        if name not in report.operations:
+            report.operations.append(name)
 
 
 def _sub_cases(article: str, sentence: Sentence, main: dict[str, int]) -> list[IncidentReport]:
