@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     login_attempts: int = 5
     login_window_seconds: int = 300
+    # Threads per worker process for the (synchronous) request handlers. A handler holds
+    # the interpreter lock for most of its few milliseconds, so many threads on few cores
+    # only make requests wait on each other: a small pool answers in arrival order.
+    web_threads: int = 4
 
     frequency_table: str = "china_standard_appendixD_58str"
     theta: float = 0.01

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -166,10 +167,12 @@ def get_alert(report_id: RecordId, session: Session = DB) -> Any:
 
 
 @public.get("/public/search", response_model=list[PublicAlert])
-def search_alerts(request: Request, q: Annotated[str, Query(min_length=1, max_length=100)],
-                  session: Session = DB) -> list[Any]:
-    hits = request.app.state.names.search(session, q)
-    return [a.as_json() for a in publishing.alerts(session, [h.report_id for h in hits])]
+async def search_alerts(request: Request,
+                        q: Annotated[str, Query(min_length=1, max_length=100)]) -> Any:
+    """Published alerts by name (characters or pinyin, any order), best first."""
+    with request.app.state.factory() as session:  # on the loop: see publishing.search
+        found = publishing.search(session, request.app.state.names, q)
+    return JSONResponse([a.as_json() for a in found])
 
 
 @public.get("/public/statistics")

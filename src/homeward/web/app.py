@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -99,7 +100,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                                    pool_size=10, max_overflow=40)
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        """Build the public name index before the first request, not during it."""
+        """Size the handler thread pool, and build the public name index before the first
+        request, not during it."""
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         try:
             with app.state.factory() as session:
                 app.state.names.search(session, "warm up")

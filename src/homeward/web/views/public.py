@@ -71,11 +71,11 @@ def alert_photo(report_id: int, session: Session = DB) -> Response:
 
 
 @router.get("/search")
-def search(request: Request, q: str = "", session: Session = DB,
-           user: User | None = Depends(current_user)) -> Response:
+async def search(request: Request, q: str = "") -> Response:
     q = q[:100]
-    hits = request.app.state.names.search(session, q) if q else []
-    found = publishing.alerts(session, [h.report_id for h in hits])
+    with request.app.state.factory() as session:  # on the loop: see publishing.search
+        current_user(request, session)
+        found = publishing.search(session, request.app.state.names, q) if q else []
     return render(request, "public/search.html", q=q, alerts=found)
 
 
