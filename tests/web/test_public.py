@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from homeward.registry.models import MissingReport, Relative, Tip, User
+from homeward.workflow import cases
 from homeward.web.i18n import translations
 from homeward.web.name_search import name_keys, query_key
 from tests.web.conftest import csrf_of
@@ -184,3 +185,39 @@ def test_no_success_answer_before_the_commit(app, world, factory):
     assert response.status_code == 500
     with factory() as session:
         assert session.scalar(select(User.id).where(User.username == "mama.wang")) is None
+
+
+def test_the_name_index_rechecks_in_the_background_and_serves_meanwhile(factory, world):
+    """After the first build, a change of publication is picked up by a background re-check
+    while searches keep answering from the current index (they never wait for a rebuild)."""
+    import threading
+    import time as clock
+
+    from homeward.web.name_search import NameIndex
+
+    index = NameIndex(recheck_seconds=0.0)
+    release = threading.Event()
+    rebuild = index._rebuild_if_changed
+
+    def held_rebuild(session):
+        if threading.current_thread().name == "name-index-recheck":
+            release.wait(10)  # the background re-check is held until the search answered
+        rebuild(session)
+
+    index._rebuild_if_changed = held_rebuild
+    with factory() as session:
+        assert [h.report_id for h in index.search(session, "林梅")] == [world.other_report_id]
+        session.commit()
+        cases.register_missing_report(
+            session, actor="test", external_id="test/new", child_name="Lin Mei",
+            child_name_zh="林梅", sex="female", published=True)
+        session.commit()
+        started = clock.monotonic()
+        first = index.search(session, "林梅")
+        assert [h.report_id for h in first] == [world.other_report_id]  # the current index
+        assert clock.monotonic() - started < 5  # did not wait for the held re-check
+        release.set()
+        deadline = clock.monotonic() + 10
+        while len(index.search(session, "林梅")) < 2 and clock.monotonic() < deadline:
+            clock.sleep(0.05)
+        assert len(index.search(session, "林梅")) == 2

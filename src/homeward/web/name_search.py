@@ -14,6 +14,7 @@ scores a few thousand keys instead of every name, with exactly the same results.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -24,6 +25,7 @@ import numpy as np
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from homeward.registry.models import MissingReport
@@ -116,36 +118,51 @@ class NameIndex:
         self._lock = threading.Lock()
 
     def invalidate(self) -> None:
+        """Publication changed here: the next search rebuilds before it answers."""
         self._checked, self._signature = 0.0, None
 
     def _refresh(self, session: Session) -> None:
-        """Rebuild when publication changed; one thread checks while the others search
-        the current index (never a queue of threads each re-running the check)."""
-        if time.monotonic() - self._checked < self.recheck_seconds \
-                and self._signature is not None:
+        """Build the index on first use; afterwards re-check publication every few seconds
+        in a background thread while searches go on with the current index (public search
+        runs on the event loop, which a rebuild of 100,000 names must not stall)."""
+        if self._signature is None:
+            with self._lock:
+                if self._signature is None:
+                    self._rebuild_if_changed(session)
             return
-        if not self._lock.acquire(blocking=self._signature is None):
+        if time.monotonic() - self._checked < self.recheck_seconds:
             return
+        if not self._lock.acquire(blocking=False):
+            return  # another check is running
+        self._checked = time.monotonic()
+        threading.Thread(target=self._recheck, args=(session.get_bind(),), daemon=True,
+                         name="name-index-recheck").start()
+
+    def _recheck(self, bind) -> None:
         try:
-            if time.monotonic() - self._checked < self.recheck_seconds \
-                    and self._signature is not None:
-                return
-            signature = tuple(session.execute(
-                select(func.count(MissingReport.id), func.coalesce(func.max(MissingReport.id), 0))
-                .where(MissingReport.published)).one())
-            if signature != self._signature:
-                by_key: dict[str, list[int]] = {}
-                rows = session.execute(select(
-                    MissingReport.id, MissingReport.child_name_zh, MissingReport.child_name_pinyin,
-                    MissingReport.child_name).where(MissingReport.published))
-                for report_id, zh, pinyin, name in rows:
-                    for key in name_keys(zh, pinyin or name):
-                        by_key.setdefault(key, []).append(report_id)
-                self._state = (NameMatcher(list(by_key)), list(by_key.values()))
-                self._signature = signature
-            self._checked = time.monotonic()
+            with Session(bind) as session:
+                self._rebuild_if_changed(session)
+        except SQLAlchemyError as error:  # keep serving the current index
+            logging.getLogger(__name__).warning("name index re-check failed: %s",
+                                                type(error).__name__)
         finally:
             self._lock.release()
+
+    def _rebuild_if_changed(self, session: Session) -> None:
+        signature = tuple(session.execute(
+            select(func.count(MissingReport.id), func.coalesce(func.max(MissingReport.id), 0))
+            .where(MissingReport.published)).one())
+        if signature != self._signature:
+            by_key: dict[str, list[int]] = {}
+            rows = session.execute(select(
+                MissingReport.id, MissingReport.child_name_zh, MissingReport.child_name_pinyin,
+                MissingReport.child_name).where(MissingReport.published))
+            for report_id, zh, pinyin, name in rows:
+                for key in name_keys(zh, pinyin or name):
+                    by_key.setdefault(key, []).append(report_id)
+            self._state = (NameMatcher(list(by_key)), list(by_key.values()))
+            self._signature = signature
+        self._checked = time.monotonic()
 
     def search(self, session: Session, query: str, *, limit: int = 20,
                cutoff: float = 75.0) -> list[Hit]:
