@@ -36,9 +36,7 @@ def _post(text: str, number: int = 1) -> Post:
 
 
 def _proposals(session, text: str, **options):
-    from homeward.intake.store import describe
-
-    return propose_for_child(session, describe(read_post(_post(text))), **options)
+    return propose_for_child(session, ChildDescription.of(read_post(_post(text))), **options)
 
 
 def test_an_appeal_in_characters_or_pinyin_is_proposed_for_the_report(session, report):

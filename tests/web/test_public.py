@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from homeward.registry.models import MissingReport, Relative, Tip, User
-from homeward.workflow import cases
 from homeward.web.i18n import translations
 from homeward.web.name_search import name_keys, query_key
+from homeward.workflow import cases
 from tests.web.conftest import csrf_of
 
 TEMPLATES = Path(__file__).parents[2] / "src/homeward/web/templates"

@@ -286,11 +286,21 @@ def _distinct(units: list[Unit]) -> list[Unit]:
             if not (u.kind == "province" and u.name_en in provinces_with_city)]
 
 
-_AGE_EN = re.compile(r"\baged?\s+(?:between\s+)?(\d{1,2})(?:\s*(?:to|and|-)\s*(\d{1,2}))?|"
-                     r"\b(\d{1,2})-(?:year|month)-olds?\b|\b(\d{1,2}) years? old\b", re.I)
-_AGE_ZH = re.compile(r"(\d{1,2})(?:周)?岁")
-_SEX = {"male": re.compile(r"\bboys?\b|男孩|男婴|男童|儿子", re.I),
-        "female": re.compile(r"\bgirls?\b|女孩|女婴|女童|女儿", re.I)}
+_AGE = re.compile(r"\baged?\s+(?:between\s+)?(\d{1,2})(?:\s*(?:to|and|-)\s*(\d{1,2}))?|"
+                  r"\b(\d{1,2})-(?:year|month)-olds?\b|\b(\d{1,2}) years? old\b|"
+                  r"(\d{1,2})\s*(?:周)?岁", re.I)
+_SEX = {"male": re.compile(r"\bboys?\b|\bsons?\b|男孩|男婴|男童|男宝|儿子", re.I),
+        "female": re.compile(r"\bgirls?\b|\bdaughters?\b|女孩|女婴|女童|女宝|女儿", re.I)}
+
+
+def ages_in(text: str) -> list[int]:
+    """Ages stated in English or Chinese, in order ("aged 2 to 6" gives both ends)."""
+    return [int(g) for match in _AGE.finditer(text) for g in match.groups() if g]
+
+
+def sexes_in(text: str) -> list[str]:
+    """The sexes of children the text names (boy, son, 男孩, 女儿...)."""
+    return [sex for sex, pattern in _SEX.items() if pattern.search(text)]
 
 
 def figures_of(sentence: str, chinese: bool) -> Figures:
@@ -300,7 +310,6 @@ def figures_of(sentence: str, chinese: bool) -> Figures:
     figures.routes = routes_in(sentence, placed, chinese)
     figures.bought, figures.sold = prices_in(sentence, chinese)
     figures.roles = [role for role, pattern in _ROLE_RES.items() if pattern.search(sentence)]
-    for match in (_AGE_ZH if chinese else _AGE_EN).finditer(sentence):
-        figures.ages += [int(g) for g in match.groups() if g]
-    figures.sexes = [sex for sex, pattern in _SEX.items() if pattern.search(sentence)]
+    figures.ages = ages_in(sentence)
+    figures.sexes = sexes_in(sentence)
     return figures

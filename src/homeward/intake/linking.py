@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from homeward.intake.posts import PostReading
 from homeward.registry.models import FoundChild, Location, MissingReport, Operation
 from homeward.workflow.cases import HAN, pinyin_name
 
@@ -36,6 +37,15 @@ class ChildDescription:
     adcode: str | None = None
     place: str | None = None  # English name of the most precise place said
     date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD: when lost or seen
+
+    @classmethod
+    def of(cls, reading: PostReading) -> ChildDescription:
+        """What a post or tip says about a child."""
+        place = reading.place
+        return cls(name=reading.child_name, sex=reading.sex, age=reading.age,
+                   province=(place.province or place.name_en) if place else None,
+                   adcode=place.adcode if place else None,
+                   place=place.name_en if place else None, date=reading.date)
 
 
 @dataclass

@@ -108,21 +108,27 @@ class ArticleReading:
     statistics: list[Statistic]
 
 
-def is_statistic(sentence: Sentence) -> re.Match[str] | None:
-    """The period phrase if the sentence states a cumulative figure rather than an incident."""
+def statistic_in(sentence: Sentence, article: str) -> Statistic | None:
+    """The cumulative figure the sentence states, with its period, or None for a sentence
+    about an incident (a period alone is not enough: "since November 2011 ... to bust the
+    ring" dates an investigation)."""
     period = (_PERIOD_ZH if sentence.chinese else _PERIOD_EN).search(sentence.text)
     if period is None:
         return None
     counts = loose_counts(sentence.normalised, sentence.chinese)
-    big = max([counts.get("children_rescued", 0), counts.get("women_rescued", 0)]) >= 1000
-    tallies = _first_int(_CASES[sentence.chinese], sentence.normalised) is not None or \
-        _first_int(_GANGS[sentence.chinese], sentence.normalised) is not None
+    cases = _first_int(_CASES[sentence.chinese], sentence.normalised)
+    gangs = _first_int(_GANGS[sentence.chinese], sentence.normalised)
+    children, women = counts.get("children_rescued"), counts.get("women_rescued")
+    big = max(children or 0, women or 0) >= 1000
+    tallies = cases is not None or gangs is not None
     anchored = (_ANCHOR_ZH if sentence.chinese else _ANCHOR_EN).search(sentence.text)
     national = _NATIONAL.search(sentence.text)
-    victims = "children_rescued" in counts or "women_rescued" in counts
-    if big or (tallies and national) or not anchored:
-        return period if (victims or tallies) else None
-    return None
+    if not (big or (tallies and national) or not anchored):
+        return None
+    if children is None and women is None and not tallies:
+        return None
+    return Statistic(article=article, text=sentence.text, period=period.group(0).strip(),
+                     children=children, women=women, cases=cases, gangs=gangs)
 
 
 def _first_int(pattern: re.Pattern[str], text: str) -> int | None:
@@ -138,14 +144,9 @@ def read_article(document: Document) -> ArticleReading:
     statistics: list[Statistic] = []
     story: list[tuple[Sentence, Figures]] = []
     for sentence in sentences:
-        period = is_statistic(sentence)
-        if period is not None:
-            counts = loose_counts(sentence.normalised, sentence.chinese)
-            statistics.append(Statistic(
-                article=document.name, text=sentence.text, period=period.group(0).strip(),
-                children=counts.get("children_rescued"), women=counts.get("women_rescued"),
-                cases=_first_int(_CASES[sentence.chinese], sentence.normalised),
-                gangs=_first_int(_GANGS[sentence.chinese], sentence.normalised)))
+        statistic = statistic_in(sentence, document.name)
+        if statistic is not None:
+            statistics.append(statistic)
             continue
         story.append((sentence, figures_of(sentence.normalised, sentence.chinese)))
     return ArticleReading(document, _incident(document, story), statistics)

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from homeward.intake.dates import find_dates
 from homeward.intake.documents import UnreadableItem, decode
+from homeward.intake.figures import ages_in, sexes_in
 from homeward.intake.numbers import normalise_numbers
 from homeward.intake.places import Unit, find_places
 
@@ -39,10 +40,6 @@ _NAME_ZH = re.compile(r"(?:名叫|名字叫|叫做|姓名[:：]?\s*|孩子叫|�
                       r"(?=[，,。\s、（(：:]|走失|失踪|$|男|女|小朋友)")
 _NAME_EN = re.compile(r"\b(?:named|name is|called|Name:)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})")
 _NOT_NAMES = {"孩子", "儿子", "女儿", "男孩", "女孩", "宝贝", "亲人", "家人", "线索", "一个"}
-_AGE = re.compile(r"(\d{1,2})\s*(?:周)?岁|\baged?\s+(\d{1,2})\b|\b(\d{1,2})-year-old\b|"
-                  r"\b(\d{1,2}) years? old\b", re.I)
-_MALE = re.compile(r"男孩|男童|儿子|男宝|男婴|\bboy\b|\bson\b", re.I)
-_FEMALE = re.compile(r"女孩|女童|女儿|女宝|女婴|\bgirl\b|\bdaughter\b", re.I)
 
 
 @dataclass
@@ -165,11 +162,10 @@ def read_post(post: Post) -> PostReading:
         reading.child_name = name.group(1)
     elif (english := _NAME_EN.search(text)) is not None:
         reading.child_name = english.group(1)
-    ages = [int(next(g for g in m.groups() if g)) for m in _AGE.finditer(normalised)]
-    child_ages = [a for a in ages if a <= 17]
+    child_ages = [a for a in ages_in(normalised) if a <= 17]  # not the parent's age
     reading.age = child_ages[0] if child_ages else None
-    male, female = _MALE.search(text), _FEMALE.search(text)
-    reading.sex = "male" if male and not female else "female" if female and not male else None
+    sexes = sexes_in(text)
+    reading.sex = sexes[0] if len(sexes) == 1 else None  # a boy and a girl: unknown
     places = [m.unit for m in find_places(text)]
     if places:
         cities = [u for u in places if u.kind == "city"]

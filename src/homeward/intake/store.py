@@ -175,14 +175,6 @@ def propose_link(session: Session, subject: str, subject_id: int, proposal: Prop
     return 1
 
 
-def describe(reading: PostReading) -> ChildDescription:
-    place = reading.place
-    return ChildDescription(name=reading.child_name, sex=reading.sex, age=reading.age,
-                            province=(place.province or place.name_en) if place else None,
-                            adcode=place.adcode if place else None,
-                            place=place.name_en if place else None, date=reading.date)
-
-
 def store_posts(session: Session, readings: list[PostReading], *, actor: str,
                 problems: list[UnreadableItem] | None = None) -> StoreSummary:
     """Store posts as sources and leads; reposts point at the post they repeat."""
@@ -216,7 +208,7 @@ def store_posts(session: Session, readings: list[PostReading], *, actor: str,
         audit.record(session, actor=actor, action="create", entity="lead", entity_id=lead.id,
                      details={"kind": lead.kind, "source_id": source.id})
         if reading.kind in ("appeal", "sighting", "family_search"):
-            for proposal in propose_for_child(session, describe(reading),
+            for proposal in propose_for_child(session, ChildDescription.of(reading),
                                               found_children=reading.kind != "sighting"):
                 summary.links += propose_link(session, "lead", lead.id, proposal, actor)
     session.flush()

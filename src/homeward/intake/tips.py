@@ -22,10 +22,10 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from homeward.intake.linking import propose_for_child
+from homeward.intake.linking import ChildDescription, propose_for_child
 from homeward.intake.places import find_places
 from homeward.intake.posts import Post, read_post
-from homeward.intake.store import describe, propose_link
+from homeward.intake.store import propose_link
 from homeward.registry import audit
 from homeward.registry.models import Notification, Photo, Source, Tip, utcnow
 
@@ -114,7 +114,8 @@ def submit_tip(session: Session, *, text: str, place: str = "", seen_at: dt.date
         notify_urgent(session, tip, text)
     reading = read_post(Post(id=str(tip.id), user="tip", created_at=now,
                              text=f"{text} {place}".strip()))
-    for proposal in propose_for_child(session, describe(reading), found_children=False):
+    for proposal in propose_for_child(session, ChildDescription.of(reading),
+                                      found_children=False):
         propose_link(session, "tip", tip.id, proposal, "intake")
     return tip
 
