@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from homeward.kinship import simulate
+from homeward.kinship import search, simulate
 from homeward.kinship.frequencies import load_packaged_table
 from homeward.kinship.lr import kinship_lr
 from homeward.kinship.model import KinshipModel, build_locus_models
@@ -95,13 +95,26 @@ def test_trio_search_matches_per_pair(population):
         assert hit.exclusions == full.exclusions
 
 
-def test_couple_search_matches_per_pair(population):
+@pytest.mark.parametrize("joint_limit", [0, 16384, 65536])
+def test_couple_search_matches_per_pair(population, monkeypatch, joint_limit):
+    """Whatever loci hold joint codes (none, the small ones, all that fit two bytes),
+    the couple search ranks and scores as the per-pair couple LR does."""
+    monkeypatch.setattr(search, "JOINT_TABLE_LIMIT", joint_limit)
     table, model, children, fathers, mothers, others = population
     index = ProfileIndex.from_profiles(fathers + mothers + others, table, model=model)
     couples = [(f"F{i}", f"M{i}") for i in range(40)]
     couples += [(f"U{i}", f"U{i + 1}") for i in range(0, 200, 2)]
     couples += [("F0-degraded", "M1")]
     couple_index = CoupleIndex(index, couples)
+    radix = [m.n_genotypes + 1 for m in index.locus_models]
+    assert couple_index.joint_loci == [i for i, r in enumerate(radix)
+                                       if r * r <= joint_limit]
+    if joint_limit == 16384:
+        assert couple_index.joint_loci and couple_index.class_loci
+    for position, (a, b) in enumerate(couples[:45]):
+        got_a, got_b = couple_index.partner_codes(position)
+        assert list(got_a) == list(index.codes[:, index.position(a)])
+        assert list(got_b) == list(index.codes[:, index.position(b)])
     for child_number in (0, 1, 19):
         query = children[child_number]
         result = couple_index.search(query, k=3)
@@ -119,6 +132,24 @@ def test_couple_search_matches_per_pair(population):
             assert hit.log10_lr == pytest.approx(log10, rel=1e-9, abs=1e-9)
             assert hit.loci_compared == full.loci_compared
             assert hit.exclusions == full.exclusions
+
+
+def test_couple_search_with_unseen_child_allele(population):
+    """A child's new allele extends the model after the couples were stored: their joint
+    codes keep their radix and the couple search still agrees with the per-pair LR."""
+    table, model, children, fathers, mothers, others = population
+    index = ProfileIndex.from_profiles(fathers + mothers, table, model=model)
+    couples = [(f"F{i}", f"M{i}") for i in range(40)]
+    couple_index = CoupleIndex(index, couples)
+    assert index.loci.index("TPOX") in couple_index.joint_loci
+    odd = Profile("odd", {**children[2].genotypes, "TPOX": ("99", "OL")})
+    result = couple_index.search(odd, k=3)
+    assert "99" in index.frequencies["TPOX"].alleles
+    for hit in result.hits:
+        full = kinship_lr((odd, index.profile(hit.sample_id), index.profile(hit.partner_id)),
+                          "couple", index.frequencies, model=model)
+        assert hit.log10_lr == pytest.approx(full.log10_lr, rel=1e-9, abs=1e-9)
+    assert result.hits[0].sample_id == "F2"
 
 
 def test_query_with_unseen_allele_extends_model(population):

@@ -2,9 +2,10 @@
 
 The database is stored locus-major, ``codes[locus, person]`` (uint16), so each locus is
 one contiguous stream. A query becomes one small table per locus (log10 LR by genotype
-code, or by class pair for couples); a search is then, for each block of people, a sum of
-table look-ups that stays in the L1 cache, followed by a running top-k of that block.
-Blocks run in parallel; their top-k lists are merged in NumPy.
+code; for couples, by both partners' joint code or by code and class); a search is then,
+for each block of people, a sum of table look-ups from the L1 and L2 caches, followed by a
+running top-k of that block. Blocks run in parallel; their top-k lists are merged in
+NumPy. The cost is the number of look-ups per person, so the layouts aim to cut it.
 """
 
 from __future__ import annotations
@@ -28,14 +29,66 @@ def _insert_top(scores, ids, value, index):
     ids[j] = index
 
 
+@njit(cache=True, inline="always")
+def _add_looked_up(acc, codes, tables, start, stop):
+    """acc[i - start] += sum_l tables[l, codes[l, i]] for people start..stop.
+
+    Four loci are added per pass over the accumulator (then one at a time), which cuts
+    its load-and-store traffic and lets the four look-ups overlap.
+    """
+    n_loci = codes.shape[0]
+    locus = 0
+    while locus + 4 <= n_loci:
+        table0, table1 = tables[locus], tables[locus + 1]
+        table2, table3 = tables[locus + 2], tables[locus + 3]
+        row0, row1 = codes[locus], codes[locus + 1]
+        row2, row3 = codes[locus + 2], codes[locus + 3]
+        for i in range(start, stop):
+            acc[i - start] += ((table0[row0[i]] + table1[row1[i]])
+                               + (table2[row2[i]] + table3[row3[i]]))
+        locus += 4
+    while locus < n_loci:
+        table0, row0 = tables[locus], codes[locus]
+        for i in range(start, stop):
+            acc[i - start] += table0[row0[i]]
+        locus += 1
+
+
+@njit(cache=True, inline="always")
+def _add_class_pairs(acc, codes_ab, class_maps, tables, start, stop):
+    """acc[i - start] += sum_l tables[l, code(a), class_maps[l, code(b)]].
+
+    ``codes_ab[l]`` holds both partners' codes in one 32-bit word (first partner in the
+    low half), so a locus is one stream; each couple and locus costs two small look-ups.
+    """
+    n_loci = codes_ab.shape[0]
+    locus = 0
+    while locus + 4 <= n_loci:
+        table0, table1 = tables[locus], tables[locus + 1]
+        table2, table3 = tables[locus + 2], tables[locus + 3]
+        classes0, classes1 = class_maps[locus], class_maps[locus + 1]
+        classes2, classes3 = class_maps[locus + 2], class_maps[locus + 3]
+        row0, row1 = codes_ab[locus], codes_ab[locus + 1]
+        row2, row3 = codes_ab[locus + 2], codes_ab[locus + 3]
+        for i in range(start, stop):
+            x0, x1, x2, x3 = row0[i], row1[i], row2[i], row3[i]
+            acc[i - start] += ((table0[x0 & 0xFFFF, classes0[x0 >> 16]]
+                                + table1[x1 & 0xFFFF, classes1[x1 >> 16]])
+                               + (table2[x2 & 0xFFFF, classes2[x2 >> 16]]
+                                  + table3[x3 & 0xFFFF, classes3[x3 >> 16]]))
+        locus += 4
+    while locus < n_loci:
+        table0, classes0, row0 = tables[locus], class_maps[locus], codes_ab[locus]
+        for i in range(start, stop):
+            x0 = row0[i]
+            acc[i - start] += table0[x0 & 0xFFFF, classes0[x0 >> 16]]
+        locus += 1
+
+
 @njit(parallel=True, fastmath=True, cache=True)
 def top_k_single(codes, tables, k):  # pragma: no cover - compiled
-    """Top-k of sum_l tables[l, codes[l, i]] over people i; per-block lists.
-
-    Four loci are added per pass over the block's accumulator (then two, then one), which
-    cuts its load-and-store traffic and lets the four look-ups overlap.
-    """
-    n_loci, n = codes.shape
+    """Top-k of sum_l tables[l, codes[l, i]] over people i; per-block lists."""
+    n = codes.shape[1]
     n_blocks = (n + BLOCK - 1) // BLOCK
     top_scores = np.full((n_blocks, k), EMPTY, dtype=np.float32)
     top_ids = np.full((n_blocks, k), -1, dtype=np.int64)
@@ -43,40 +96,21 @@ def top_k_single(codes, tables, k):  # pragma: no cover - compiled
         start = block * BLOCK
         stop = min(n, start + BLOCK)
         acc = np.zeros(stop - start, dtype=np.float32)
-        locus = 0
-        while locus + 4 <= n_loci:
-            table0, table1 = tables[locus], tables[locus + 1]
-            table2, table3 = tables[locus + 2], tables[locus + 3]
-            row0, row1 = codes[locus], codes[locus + 1]
-            row2, row3 = codes[locus + 2], codes[locus + 3]
-            for i in range(start, stop):
-                acc[i - start] += ((table0[row0[i]] + table1[row1[i]])
-                                   + (table2[row2[i]] + table3[row3[i]]))
-            locus += 4
-        while locus + 2 <= n_loci:
-            table0, table1 = tables[locus], tables[locus + 1]
-            row0, row1 = codes[locus], codes[locus + 1]
-            for i in range(start, stop):
-                acc[i - start] += table0[row0[i]] + table1[row1[i]]
-            locus += 2
-        if locus < n_loci:
-            table0, row0 = tables[locus], codes[locus]
-            for i in range(start, stop):
-                acc[i - start] += table0[row0[i]]
+        _add_looked_up(acc, codes, tables, start, stop)
         _block_top_k(acc, start, top_scores[block], top_ids[block])
     return top_scores, top_ids
 
 
 @njit(parallel=True, fastmath=True, cache=True)
-def top_k_pairs(codes_ab, class_maps, tables, k):  # pragma: no cover - compiled
-    """Top-k over couples of sum_l tables[l, code(a), class(b)].
+def top_k_couples(joint_codes, joint_tables, codes_ab, class_maps, tables,
+                  k):  # pragma: no cover - compiled
+    """Top-k over couples of the summed log10 LR of both kinds of loci.
 
-    ``codes_ab[l]`` holds both partners' codes in one 32-bit word (first partner in the
-    low half), so a locus is one stream. ``tables[l]`` is the query's class-pair table
-    already expanded along the first partner's codes: each couple and locus costs two
-    small look-ups. Four loci per pass over the block's accumulator, as for single people.
+    Small loci hold one joint code per couple (``a * radix + b``) and a full table over
+    both partners' genotypes: one look-up. Other loci go through the second partner's
+    genotype class (:func:`_add_class_pairs`): two look-ups.
     """
-    n_loci, n = codes_ab.shape
+    n = joint_codes.shape[1]
     n_blocks = (n + BLOCK - 1) // BLOCK
     top_scores = np.full((n_blocks, k), EMPTY, dtype=np.float32)
     top_ids = np.full((n_blocks, k), -1, dtype=np.int64)
@@ -84,27 +118,8 @@ def top_k_pairs(codes_ab, class_maps, tables, k):  # pragma: no cover - compiled
         start = block * BLOCK
         stop = min(n, start + BLOCK)
         acc = np.zeros(stop - start, dtype=np.float32)
-        locus = 0
-        while locus + 4 <= n_loci:
-            table0, table1 = tables[locus], tables[locus + 1]
-            table2, table3 = tables[locus + 2], tables[locus + 3]
-            classes0, classes1 = class_maps[locus], class_maps[locus + 1]
-            classes2, classes3 = class_maps[locus + 2], class_maps[locus + 3]
-            row0, row1 = codes_ab[locus], codes_ab[locus + 1]
-            row2, row3 = codes_ab[locus + 2], codes_ab[locus + 3]
-            for i in range(start, stop):
-                x0, x1, x2, x3 = row0[i], row1[i], row2[i], row3[i]
-                acc[i - start] += ((table0[x0 & 0xFFFF, classes0[x0 >> 16]]
-                                    + table1[x1 & 0xFFFF, classes1[x1 >> 16]])
-                                   + (table2[x2 & 0xFFFF, classes2[x2 >> 16]]
-                                      + table3[x3 & 0xFFFF, classes3[x3 >> 16]]))
-            locus += 4
-        while locus < n_loci:
-            table0, classes0, row0 = tables[locus], class_maps[locus], codes_ab[locus]
-            for i in range(start, stop):
-                x0 = row0[i]
-                acc[i - start] += table0[x0 & 0xFFFF, classes0[x0 >> 16]]
-            locus += 1
+        _add_looked_up(acc, joint_codes, joint_tables, start, stop)
+        _add_class_pairs(acc, codes_ab, class_maps, tables, start, stop)
         _block_top_k(acc, start, top_scores[block], top_ids[block])
     return top_scores, top_ids
 

@@ -6,7 +6,8 @@ each relationship and locus it precomputes the table of log10 LR over every pair
 genotypes; a query then picks its row of each table and the compiled kernel sums look-ups
 (see :mod:`homeward.kinship.kernels`). Couples are scored through genotype *classes*:
 parent genotypes with the same signature for the child's alleles (see
-:mod:`homeward.kinship.likelihood`) share a row of a small class-pair table.
+:mod:`homeward.kinship.likelihood`) share a row of a small class-pair table; at loci with
+few genotypes a couple is one joint code into that table expanded over both partners.
 
 The reported figures of every hit (log10 LR, loci compared, exclusions) are recomputed in
 float64 from the same formulas as :func:`homeward.kinship.lr.kinship_lr`, which the tests
@@ -41,6 +42,7 @@ from homeward.kinship.relationships import Relationship, parse_relationship
 EXCLUDED_LOG10 = -1.0e30  # finite stand-in for log10(0) inside fastmath kernels
 EMPTY_SCORE = -3.0e38
 PACKED_TABLE_LIMIT = 8192  # entries of a packed pair's table: 32 KB of float32, L1-sized
+JOINT_TABLE_LIMIT = 16384  # entries of a couple locus's joint table: 64 KB of float32
 
 
 @dataclass(frozen=True)
@@ -302,18 +304,16 @@ class ProfileIndex:
 
     def _run_single(self, rows, excl_rows, query_codes, k, exclude) -> list[SearchHit]:
         groups, packed = self.packed_codes()
-        joint = []
-        for group in groups:
+        clipped = [np.maximum(row, EXCLUDED_LOG10).astype(np.float32) for row in rows]
+        sizes = [int(np.prod([len(clipped[i]) for i in group])) for group in groups]
+        tables = np.empty((len(groups), max(sizes)), dtype=np.float32)  # tails never read
+        for row, group in enumerate(groups):
             if len(group) == 1:
-                joint.append(np.maximum(rows[group[0]], EXCLUDED_LOG10))
+                tables[row, : sizes[row]] = clipped[group[0]]
             else:
-                a, b = group
-                joint.append(np.add.outer(np.maximum(rows[a], EXCLUDED_LOG10),
-                                          np.maximum(rows[b], EXCLUDED_LOG10)).ravel())
-        width = max(len(r) for r in joint)
-        tables = np.zeros((len(joint), width), dtype=np.float32)
-        for i, row in enumerate(joint):
-            tables[i, : len(row)] = row
+                first, second = clipped[group[0]], clipped[group[1]]
+                np.add.outer(first, second, out=tables[row, : sizes[row]].reshape(
+                    len(first), len(second)))
         excluded_ids = {self._positions[s] for s in exclude if s in self._positions}
         scores, ids = kernels.top_k_single(packed, tables, k + len(excluded_ids))
         _, ids = kernels.merge_top_k(scores, ids, k + len(excluded_ids))
@@ -352,25 +352,52 @@ class ProfileIndex:
 
 
 class CoupleIndex:
-    """Couples (two reference profiles registered together) for child-vs-couple search."""
+    """Couples (two reference profiles registered together) for child-vs-couple search.
+
+    Loci with few genotypes keep one joint code per couple (``a * radix + b``, two bytes)
+    whose query table covers both partners at once: one look-up per couple. The other
+    loci keep both partners' codes in one 32-bit word and go through the second
+    partner's genotype class: two look-ups. Either way a couple costs two bytes per
+    genotype, one per allele.
+    """
 
     def __init__(self, index: ProfileIndex, couples: Sequence[tuple[str, str]]) -> None:
-        self.index = index
-        self.couples = list(couples)
         first = np.array([index.position(a) for a, _ in couples], dtype=np.int64)
         second = np.array([index.position(b) for _, b in couples], dtype=np.int64)
-        self.codes_ab = _interleave(index.codes[:, first], index.codes[:, second])
+        self._store(index, index.codes[:, first], index.codes[:, second], couples)
 
     @classmethod
     def from_codes(cls, index: ProfileIndex, codes_a: np.ndarray, codes_b: np.ndarray,
                    couples: Sequence[tuple[str, str]]) -> CoupleIndex:
         self = cls.__new__(cls)
-        self.index, self.couples = index, list(couples)
-        self.codes_ab = _interleave(codes_a, codes_b)
+        self._store(index, codes_a, codes_b, couples)
         return self
+
+    def _store(self, index: ProfileIndex, codes_a: np.ndarray, codes_b: np.ndarray,
+               couples: Sequence[tuple[str, str]]) -> None:
+        self.index, self.couples = index, list(couples)
+        radix = [model.n_genotypes + 1 for model in index.locus_models]
+        limit = min(JOINT_TABLE_LIMIT, 1 << 16)  # a joint code must fit two bytes
+        self.joint_loci = [i for i, r in enumerate(radix) if r * r <= limit]
+        self.class_loci = [i for i, r in enumerate(radix) if r * r > limit]
+        self.radix = np.array([radix[i] for i in self.joint_loci], dtype=np.uint32)
+        joint = codes_a[self.joint_loci].astype(np.uint32) * self.radix[:, None]
+        joint += codes_b[self.joint_loci]
+        self.joint_codes = np.ascontiguousarray(joint, dtype=np.uint16)
+        self.codes_ab = _interleave(codes_a[self.class_loci], codes_b[self.class_loci])
 
     def __len__(self) -> int:
         return len(self.couples)
+
+    def partner_codes(self, position: int) -> tuple[np.ndarray, np.ndarray]:
+        """Both partners' genotype codes at every locus of the index."""
+        a = np.zeros(len(self.index.loci), dtype=np.int64)
+        b = np.zeros(len(self.index.loci), dtype=np.int64)
+        joint = self.joint_codes[:, position].astype(np.int64)
+        a[self.joint_loci], b[self.joint_loci] = np.divmod(joint, self.radix)
+        words = self.codes_ab[:, position]
+        a[self.class_loci], b[self.class_loci] = words & 0xFFFF, words >> 16
+        return a, b
 
     def search(self, child: Profile, *, k: int = 10) -> SearchResult:
         """Top-k couples by the couple LR (both parents vs child unrelated to both)."""
@@ -378,41 +405,47 @@ class CoupleIndex:
         relationship = parse_relationship("couple")
         child_codes = index.encode(child)
         prepared = [index.couple_tables(i, int(code)) for i, code in enumerate(child_codes)]
-        maps = [p.class_map for p in prepared]
-        tables = [p.table for p in prepared]
-        exclusion_tables = [p.excluded for p in prepared]
-        n_loci = len(index.loci)
-        gmax = max(len(m) for m in maps)
-        kmax = max(t.shape[0] for t in tables)
-        class_maps = np.zeros((n_loci, gmax), dtype=np.uint16)
-        table_array = np.zeros((n_loci, gmax, kmax), dtype=np.float32)
-        for i, tables_i in enumerate(prepared):
-            class_maps[i, : len(maps[i])] = maps[i]
-            rows, columns = tables_i.expanded.shape
-            table_array[i, :rows, :columns] = tables_i.expanded
-        scores, ids = kernels.top_k_pairs(self.codes_ab, class_maps,
-                                          table_array, k)
+        joint = [prepared[i].joint(int(radix))
+                 for i, radix in zip(self.joint_loci, self.radix, strict=True)]
+        joint_tables = _stack_rows(joint, np.float32)
+        class_maps = _stack_rows([prepared[i].class_map for i in self.class_loci], np.uint16)
+        class_tables = _stack_rows([prepared[i].expanded for i in self.class_loci],
+                                   np.float32, ndim=2)
+        scores, ids = kernels.top_k_couples(self.joint_codes, joint_tables, self.codes_ab,
+                                            class_maps, class_tables, k)
         _, ids = kernels.merge_top_k(scores, ids, k)
-        hits = []
-        for person in (int(i) for i in ids):
-            a = self.codes_ab[:, person] & 0xFFFF
-            b = self.codes_ab[:, person] >> 16
-            log10 = 0.0
-            compared = exclusions = 0
-            for i in range(n_loci):
-                if child_codes[i] == 0 or (a[i] == 0 and b[i] == 0):
-                    continue
-                row, column = maps[i][a[i]], maps[i][b[i]]
-                log10 += float(tables[i][row, column])
-                compared += 1
-                exclusions += bool(exclusion_tables[i][row, column])
-            first, second = self.couples[person]
-            hits.append(SearchHit(0, first, log10, compared, exclusions, second))
+        hits = [self._hit(int(person), child_codes, prepared) for person in ids]
         hits.sort(key=lambda h: -h.log10_lr)
         hits = [SearchHit(r, h.sample_id, h.log10_lr, h.loci_compared, h.exclusions,
                           h.partner_id) for r, h in enumerate(hits, start=1)]
         return SearchResult(child.sample_id, "couple", len(self), hits,
                             index._params(relationship))
+
+    def _hit(self, position: int, child_codes: np.ndarray,
+             prepared: list[CoupleTables]) -> SearchHit:
+        """A couple's figures in float64 from the class-pair tables."""
+        a, b = self.partner_codes(position)
+        log10 = 0.0
+        compared = exclusions = 0
+        for i, tables in enumerate(prepared):
+            if child_codes[i] == 0 or (a[i] == 0 and b[i] == 0):
+                continue
+            row, column = tables.class_map[a[i]], tables.class_map[b[i]]
+            log10 += float(tables.table[row, column])
+            compared += 1
+            exclusions += bool(tables.excluded[row, column])
+        first, second = self.couples[position]
+        return SearchHit(0, first, log10, compared, exclusions, second)
+
+
+def _stack_rows(arrays: list[np.ndarray], dtype: type, ndim: int = 1) -> np.ndarray:
+    """Per-locus tables of different sizes in one array for the kernel, each at the start
+    of its row; the padding is never read (codes stay below each table's size)."""
+    shape = tuple(max((a.shape[d] for a in arrays), default=1) for d in range(ndim))
+    out = np.empty((len(arrays), *shape), dtype=dtype)
+    for row, array in enumerate(arrays):
+        out[(row, *(slice(0, n) for n in array.shape))] = array
+    return out
 
 
 def _interleave(codes_a: np.ndarray, codes_b: np.ndarray) -> np.ndarray:
@@ -430,6 +463,15 @@ class CoupleTables:
     table: np.ndarray
     excluded: np.ndarray
     expanded: np.ndarray
+    _joint: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def joint(self, radix: int) -> np.ndarray:
+        """The LR table over both parents' codes below ``radix`` (first parent major),
+        flattened: one look-up per couple at a small locus. Built once per radix."""
+        if radix not in self._joint:
+            self._joint[radix] = np.ascontiguousarray(
+                self.expanded[:radix, self.class_map[:radix]]).ravel()
+        return self._joint[radix]
 
 
 def _decode(index: int) -> tuple[int, int]:
