@@ -30,14 +30,26 @@ def _insert_top(scores, ids, value, index):
 
 
 @njit(cache=True, inline="always")
-def _add_looked_up(acc, codes, tables, start, stop):
+def _add_looked_up(acc, codes, tables, start, stop, fresh):
     """acc[i - start] += sum_l tables[l, codes[l, i]] for people start..stop.
 
     Four loci are added per pass over the accumulator (then one at a time), which cuts
-    its load-and-store traffic and lets the four look-ups overlap.
+    its load-and-store traffic and lets the four look-ups overlap. With ``fresh`` the
+    first pass writes the accumulator instead of adding to it (no zero-filling first).
     """
     n_loci = codes.shape[0]
     locus = 0
+    if fresh and n_loci >= 4:
+        table0, table1 = tables[0], tables[1]
+        table2, table3 = tables[2], tables[3]
+        row0, row1 = codes[0], codes[1]
+        row2, row3 = codes[2], codes[3]
+        for i in range(start, stop):
+            acc[i - start] = ((table0[row0[i]] + table1[row1[i]])
+                              + (table2[row2[i]] + table3[row3[i]]))
+        locus = 4
+    elif fresh:
+        acc[:] = 0.0
     while locus + 4 <= n_loci:
         table0, table1 = tables[locus], tables[locus + 1]
         table2, table3 = tables[locus + 2], tables[locus + 3]
@@ -95,8 +107,8 @@ def top_k_single(codes, tables, k):  # pragma: no cover - compiled
     for block in prange(n_blocks):
         start = block * BLOCK
         stop = min(n, start + BLOCK)
-        acc = np.zeros(stop - start, dtype=np.float32)
-        _add_looked_up(acc, codes, tables, start, stop)
+        acc = np.empty(stop - start, dtype=np.float32)
+        _add_looked_up(acc, codes, tables, start, stop, True)
         _block_top_k(acc, start, top_scores[block], top_ids[block])
     return top_scores, top_ids
 
@@ -117,8 +129,8 @@ def top_k_couples(joint_codes, joint_tables, codes_ab, class_maps, tables,
     for block in prange(n_blocks):
         start = block * BLOCK
         stop = min(n, start + BLOCK)
-        acc = np.zeros(stop - start, dtype=np.float32)
-        _add_looked_up(acc, joint_codes, joint_tables, start, stop)
+        acc = np.empty(stop - start, dtype=np.float32)
+        _add_looked_up(acc, joint_codes, joint_tables, start, stop, True)
         _add_class_pairs(acc, codes_ab, class_maps, tables, start, stop)
         _block_top_k(acc, start, top_scores[block], top_ids[block])
     return top_scores, top_ids

@@ -16,6 +16,7 @@ check hit by hit.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -42,6 +43,7 @@ from homeward.kinship.relationships import Relationship, parse_relationship
 EXCLUDED_LOG10 = -1.0e30  # finite stand-in for log10(0) inside fastmath kernels
 EMPTY_SCORE = -3.0e38
 PACKED_TABLE_LIMIT = 8192  # entries of a packed pair's table: 32 KB of float32, L1-sized
+MAX_CODE = int(np.iinfo(np.uint16).max)
 JOINT_TABLE_LIMIT = 16384  # entries of a couple locus's joint table: 64 KB of float32
 
 
@@ -160,7 +162,7 @@ class ProfileIndex:
                 model = self._extend(i, genotype)
             a, b = model.encode(genotype)
             code = int(genotype_index(a, b)) + 1
-            if code > np.iinfo(np.uint16).max:
+            if code > MAX_CODE:
                 raise ModelError(f"locus {locus} has too many alleles to encode")
             out[i] = code
         return out
@@ -306,7 +308,7 @@ class ProfileIndex:
         groups, packed = self.packed_codes()
         clipped = [np.maximum(row, EXCLUDED_LOG10).astype(np.float32) for row in rows]
         sizes = [int(np.prod([len(clipped[i]) for i in group])) for group in groups]
-        tables = np.empty((len(groups), max(sizes)), dtype=np.float32)  # tails never read
+        tables = _scratch("duo", (len(groups), max(sizes)), np.float32)  # tails never read
         for row, group in enumerate(groups):
             if len(group) == 1:
                 tables[row, : sizes[row]] = clipped[group[0]]
@@ -318,15 +320,15 @@ class ProfileIndex:
         scores, ids = kernels.top_k_single(packed, tables, k + len(excluded_ids))
         _, ids = kernels.merge_top_k(scores, ids, k + len(excluded_ids))
         ids = [int(i) for i in ids if int(i) not in excluded_ids][:k]
-        hits = []
-        for rank, person in enumerate(ids, start=1):
-            codes = self.codes[:, person]
-            compared = (codes > 0) & (query_codes > 0)
-            log10 = sum(float(rows[i][codes[i]]) for i in range(len(rows)) if compared[i])
-            exclusions = sum(bool(excl_rows[i][codes[i]]) for i in range(len(rows))
-                             if compared[i])
-            hits.append(SearchHit(rank, self.sample_ids[person], log10, int(compared.sum()),
-                                  exclusions))
+        picked = self.codes[:, ids].astype(np.int64)  # loci x hits
+        compared = (picked > 0) & (query_codes[:, None] > 0)
+        log10 = np.array([row[codes] for row, codes in zip(rows, picked, strict=True)])
+        excluded = np.array([row[codes] for row, codes in zip(excl_rows, picked, strict=True)])
+        log10 = np.where(compared, log10, 0.0).sum(axis=0)
+        exclusions = (excluded & compared).sum(axis=0)
+        hits = [SearchHit(rank, self.sample_ids[person], float(log10[j]),
+                          int(compared[:, j].sum()), int(exclusions[j]))
+                for j, (rank, person) in enumerate(enumerate(ids, start=1))]
         hits.sort(key=lambda h: (-h.log10_lr, h.rank))
         return [SearchHit(r, h.sample_id, h.log10_lr, h.loci_compared, h.exclusions)
                 for r, h in enumerate(hits, start=1)]
@@ -389,14 +391,18 @@ class CoupleIndex:
     def __len__(self) -> int:
         return len(self.couples)
 
-    def partner_codes(self, position: int) -> tuple[np.ndarray, np.ndarray]:
-        """Both partners' genotype codes at every locus of the index."""
-        a = np.zeros(len(self.index.loci), dtype=np.int64)
-        b = np.zeros(len(self.index.loci), dtype=np.int64)
-        joint = self.joint_codes[:, position].astype(np.int64)
-        a[self.joint_loci], b[self.joint_loci] = np.divmod(joint, self.radix)
-        words = self.codes_ab[:, position]
+    def partner_codes(self, positions: int | Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Both partners' genotype codes at every locus of the index (loci x couples for
+        a sequence of couple positions)."""
+        picked = np.atleast_1d(np.asarray(positions, dtype=np.int64))
+        a = np.zeros((len(self.index.loci), len(picked)), dtype=np.int64)
+        b = np.zeros_like(a)
+        joint = self.joint_codes[:, picked].astype(np.int64)
+        a[self.joint_loci], b[self.joint_loci] = np.divmod(joint, self.radix[:, None])
+        words = self.codes_ab[:, picked].astype(np.int64)
         a[self.class_loci], b[self.class_loci] = words & 0xFFFF, words >> 16
+        if np.ndim(positions) == 0:
+            return a[:, 0], b[:, 0]
         return a, b
 
     def search(self, child: Profile, *, k: int = 10) -> SearchResult:
@@ -407,42 +413,60 @@ class CoupleIndex:
         prepared = [index.couple_tables(i, int(code)) for i, code in enumerate(child_codes)]
         joint = [prepared[i].joint(int(radix))
                  for i, radix in zip(self.joint_loci, self.radix, strict=True)]
-        joint_tables = _stack_rows(joint, np.float32)
-        class_maps = _stack_rows([prepared[i].class_map for i in self.class_loci], np.uint16)
-        class_tables = _stack_rows([prepared[i].expanded for i in self.class_loci],
+        joint_tables = _stack_rows("joint", joint, np.float32)
+        class_maps = _stack_rows("classes", [prepared[i].class_map for i in self.class_loci],
+                                 np.uint16)
+        class_tables = _stack_rows("class-pairs",
+                                   [prepared[i].expanded for i in self.class_loci],
                                    np.float32, ndim=2)
         scores, ids = kernels.top_k_couples(self.joint_codes, joint_tables, self.codes_ab,
                                             class_maps, class_tables, k)
         _, ids = kernels.merge_top_k(scores, ids, k)
-        hits = [self._hit(int(person), child_codes, prepared) for person in ids]
+        hits = self._hits([int(person) for person in ids], child_codes, prepared)
         hits.sort(key=lambda h: -h.log10_lr)
         hits = [SearchHit(r, h.sample_id, h.log10_lr, h.loci_compared, h.exclusions,
                           h.partner_id) for r, h in enumerate(hits, start=1)]
         return SearchResult(child.sample_id, "couple", len(self), hits,
                             index._params(relationship))
 
-    def _hit(self, position: int, child_codes: np.ndarray,
-             prepared: list[CoupleTables]) -> SearchHit:
-        """A couple's figures in float64 from the class-pair tables."""
-        a, b = self.partner_codes(position)
-        log10 = 0.0
-        compared = exclusions = 0
+    def _hits(self, positions: list[int], child_codes: np.ndarray,
+              prepared: list[CoupleTables]) -> list[SearchHit]:
+        """The couples' figures in float64 from the class-pair tables."""
+        if not positions:
+            return []
+        a, b = self.partner_codes(positions)  # loci x hits
+        compared = (child_codes[:, None] > 0) & ((a > 0) | (b > 0))
+        log10 = np.zeros(len(positions))
+        exclusions = np.zeros(len(positions), dtype=np.int64)
         for i, tables in enumerate(prepared):
-            if child_codes[i] == 0 or (a[i] == 0 and b[i] == 0):
-                continue
             row, column = tables.class_map[a[i]], tables.class_map[b[i]]
-            log10 += float(tables.table[row, column])
-            compared += 1
-            exclusions += bool(tables.excluded[row, column])
-        first, second = self.couples[position]
-        return SearchHit(0, first, log10, compared, exclusions, second)
+            log10 += np.where(compared[i], tables.table[row, column], 0.0)
+            exclusions += compared[i] & tables.excluded[row, column]
+        return [SearchHit(0, self.couples[p][0], float(log10[j]), int(compared[:, j].sum()),
+                          int(exclusions[j]), self.couples[p][1])
+                for j, p in enumerate(positions)]
 
 
-def _stack_rows(arrays: list[np.ndarray], dtype: type, ndim: int = 1) -> np.ndarray:
+_SCRATCH = threading.local()
+
+
+def _scratch(name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """A reusable array of this thread for a query's tables: no fresh pages to fault in
+    on every query, and no sharing between threads that search at the same time."""
+    buffers = _SCRATCH.__dict__
+    key = (name, np.dtype(dtype).str)
+    size = int(np.prod(shape))
+    if key not in buffers or buffers[key].size < size:
+        buffers[key] = np.empty(size, dtype=dtype)
+    return buffers[key][:size].reshape(shape)
+
+
+def _stack_rows(name: str, arrays: list[np.ndarray], dtype: type,
+                ndim: int = 1) -> np.ndarray:
     """Per-locus tables of different sizes in one array for the kernel, each at the start
     of its row; the padding is never read (codes stay below each table's size)."""
     shape = tuple(max((a.shape[d] for a in arrays), default=1) for d in range(ndim))
-    out = np.empty((len(arrays), *shape), dtype=dtype)
+    out = _scratch(name, (len(arrays), *shape), dtype)
     for row, array in enumerate(arrays):
         out[(row, *(slice(0, n) for n in array.shape))] = array
     return out
