@@ -44,7 +44,9 @@ EXCLUDED_LOG10 = -1.0e30  # finite stand-in for log10(0) inside fastmath kernels
 EMPTY_SCORE = -3.0e38
 PACKED_TABLE_LIMIT = 8192  # entries of a packed pair's table: 32 KB of float32, L1-sized
 MAX_CODE = int(np.iinfo(np.uint16).max)
-JOINT_TABLE_LIMIT = 16384  # entries of a couple locus's joint table: 64 KB of float32
+# entries of a couple locus's joint table: 64 KB of float32. The joint tables are kept per
+# child genotype, so a locus holds at most (radix - 1) * radix**2 floats: under 5 MB.
+JOINT_TABLE_LIMIT = 16384
 
 
 @dataclass(frozen=True)
