@@ -97,33 +97,9 @@ def _add_class_pairs(acc, codes_ab, class_maps, tables, start, stop):
         locus += 1
 
 
-NO_PAIRS_CODES = np.zeros((0, 1), dtype=np.uint32)
-NO_PAIRS_CLASSES = np.zeros((1, 1), dtype=np.uint16)
-NO_PAIRS_TABLES = np.zeros((1, 1, 1), dtype=np.float32)
-
-
-def top_k_single(codes, tables, k):
-    """Top-k of sum_l tables[l, codes[l, i]] over people i; per-block lists."""
-    no_pairs = np.broadcast_to(NO_PAIRS_CODES, (0, codes.shape[1]))
-    return top_k_sums(codes, tables, np.ascontiguousarray(no_pairs), NO_PAIRS_CLASSES,
-                      NO_PAIRS_TABLES, k)
-
-
-def top_k_couples(joint_codes, joint_tables, codes_ab, class_maps, tables, k):
-    """Top-k over couples of the summed log10 LR of both kinds of loci.
-
-    Small loci hold one joint code per couple (``a * radix + b``) and a full table over
-    both partners' genotypes: one look-up. Other loci go through the second partner's
-    genotype class (:func:`_add_class_pairs`): two look-ups.
-    """
-    return top_k_sums(joint_codes, joint_tables, codes_ab, class_maps, tables, k)
-
-
 @njit(parallel=True, fastmath=True, cache=True)
-def top_k_sums(codes, code_tables, codes_ab, class_maps, pair_tables,
-               k):  # pragma: no cover - compiled
-    """Top-k over i of sum_l code_tables[l, codes[l, i]] plus the code-and-class
-    look-ups of ``codes_ab`` (none for single people); per-block top-k lists."""
+def top_k_single(codes, tables, k):  # pragma: no cover - compiled
+    """Top-k of sum_l tables[l, codes[l, i]] over people i; per-block lists."""
     n = codes.shape[1]
     n_blocks = (n + BLOCK - 1) // BLOCK
     top_scores = np.full((n_blocks, k), EMPTY, dtype=np.float32)
@@ -132,8 +108,30 @@ def top_k_sums(codes, code_tables, codes_ab, class_maps, pair_tables,
         start = block * BLOCK
         stop = min(n, start + BLOCK)
         acc = np.empty(stop - start, dtype=np.float32)
-        _add_looked_up(acc, codes, code_tables, start, stop, True)
-        _add_class_pairs(acc, codes_ab, class_maps, pair_tables, start, stop)
+        _add_looked_up(acc, codes, tables, start, stop, True)
+        _block_top_k(acc, start, top_scores[block], top_ids[block])
+    return top_scores, top_ids
+
+
+@njit(parallel=True, fastmath=True, cache=True)
+def top_k_couples(joint_codes, joint_tables, codes_ab, class_maps, tables,
+                  k):  # pragma: no cover - compiled
+    """Top-k over couples of the summed log10 LR of both kinds of loci.
+
+    Small loci hold one joint code per couple (``a * radix + b``) and a full table over
+    both partners' genotypes: one look-up. Other loci go through the second partner's
+    genotype class (:func:`_add_class_pairs`): two look-ups.
+    """
+    n = joint_codes.shape[1]
+    n_blocks = (n + BLOCK - 1) // BLOCK
+    top_scores = np.full((n_blocks, k), EMPTY, dtype=np.float32)
+    top_ids = np.full((n_blocks, k), -1, dtype=np.int64)
+    for block in prange(n_blocks):
+        start = block * BLOCK
+        stop = min(n, start + BLOCK)
+        acc = np.empty(stop - start, dtype=np.float32)
+        _add_looked_up(acc, joint_codes, joint_tables, start, stop, True)
+        _add_class_pairs(acc, codes_ab, class_maps, tables, start, stop)
         _block_top_k(acc, start, top_scores[block], top_ids[block])
     return top_scores, top_ids
 
