@@ -99,7 +99,11 @@ def _add_class_pairs(acc, codes_ab, class_maps, tables, start, stop):
 
 @njit(parallel=True, fastmath=True, cache=True)
 def top_k_single(codes, tables, k):  # pragma: no cover - compiled
-    """Top-k of sum_l tables[l, codes[l, i]] over people i; per-block lists."""
+    """Top-k of sum_l tables[l, codes[l, i]] over people i; per-block lists.
+
+    Its block loop repeats :func:`top_k_couples` on purpose: one kernel for both, with an
+    empty code-and-class pass for people, measured 10-25% slower on the duo.
+    """
     n = codes.shape[1]
     n_blocks = (n + BLOCK - 1) // BLOCK
     top_scores = np.full((n_blocks, k), EMPTY, dtype=np.float32)
