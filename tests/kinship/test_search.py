@@ -112,9 +112,9 @@ def test_couple_search_matches_per_pair(population, monkeypatch, joint_limit):
     if joint_limit == 16384:
         assert couple_index.joint_loci and couple_index.class_loci
     for position, (a, b) in enumerate(couples[:45]):
-        got_a, got_b = couple_index.partner_codes(position)
-        assert list(got_a) == list(index.codes[:, index.position(a)])
-        assert list(got_b) == list(index.codes[:, index.position(b)])
+        got_a, got_b = couple_index.partner_codes([position])
+        assert list(got_a[:, 0]) == list(index.codes[:, index.position(a)])
+        assert list(got_b[:, 0]) == list(index.codes[:, index.position(b)])
     for child_number in (0, 1, 19):
         query = children[child_number]
         result = couple_index.search(query, k=3)

@@ -63,11 +63,14 @@ class StoreSummary:
 
 
 def content_key(kind: str, text: str) -> str:
+    """The external id of a source by its content: the same text (spacing aside) is the
+    same source, whichever file or form it came through."""
     normalised = " ".join(text.split())
     return f"{kind}/{hashlib.sha256(normalised.encode()).hexdigest()[:40]}"
 
 
-def _existing(session: Session, external_id: str) -> Source | None:
+def existing_source(session: Session, external_id: str) -> Source | None:
+    """The source already stored under this external id, if any."""
     return session.scalar(select(Source).where(Source.external_id == external_id))
 
 
@@ -82,7 +85,7 @@ def store_news(session: Session, batch: NewsBatch, *, actor: str,
     for reading in batch.readings:
         document = reading.document
         key = content_key(kind, document.text)
-        if _existing(session, key) is not None:
+        if existing_source(session, key) is not None:
             summary.already_stored += 1
             continue
         source = Source(kind=kind, external_id=key, url=document.url,
@@ -182,7 +185,7 @@ def store_posts(session: Session, readings: list[PostReading], *, actor: str,
     for reading in readings:
         post = reading.post
         key = f"post/{post.user}/{post.id}"
-        if _existing(session, key) is not None:
+        if existing_source(session, key) is not None:
             summary.already_stored += 1
             continue
         source = Source(kind="post", external_id=key, author=post.user,

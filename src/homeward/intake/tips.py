@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from homeward.intake.linking import ChildDescription, propose_for_child
 from homeward.intake.places import find_places
 from homeward.intake.posts import Post, read_post
-from homeward.intake.store import propose_link
+from homeward.intake.store import content_key, existing_source, propose_link
 from homeward.registry import audit
 from homeward.registry.models import Notification, Photo, Source, Tip, utcnow
 
@@ -84,9 +84,8 @@ def submit_tip(session: Session, *, text: str, place: str = "", seen_at: dt.date
     text = text.strip()
     now = utcnow()
     key = client_key(client, secret) if client else None
-    digest = hashlib.sha256(f"{key}|{text}".encode()).hexdigest()[:32]
-    external_id = f"tip/{digest}"
-    source = session.scalar(select(Source).where(Source.external_id == external_id))
+    external_id = content_key("tip", f"{key}|{text}")
+    source = existing_source(session, external_id)
     if source is not None:
         existing = session.scalar(select(Tip).where(Tip.source_id == source.id))
         assert existing is not None

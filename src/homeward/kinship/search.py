@@ -393,18 +393,15 @@ class CoupleIndex:
     def __len__(self) -> int:
         return len(self.couples)
 
-    def partner_codes(self, positions: int | Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Both partners' genotype codes at every locus of the index (loci x couples for
-        a sequence of couple positions)."""
-        picked = np.atleast_1d(np.asarray(positions, dtype=np.int64))
+    def partner_codes(self, positions: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Both partners' genotype codes, loci x couples, for these couple positions."""
+        picked = np.asarray(positions, dtype=np.int64)
         a = np.zeros((len(self.index.loci), len(picked)), dtype=np.int64)
         b = np.zeros_like(a)
         joint = self.joint_codes[:, picked].astype(np.int64)
         a[self.joint_loci], b[self.joint_loci] = np.divmod(joint, self.radix[:, None])
         words = self.codes_ab[:, picked].astype(np.int64)
         a[self.class_loci], b[self.class_loci] = words & 0xFFFF, words >> 16
-        if np.ndim(positions) == 0:
-            return a[:, 0], b[:, 0]
         return a, b
 
     def search(self, child: Profile, *, k: int = 10) -> SearchResult:
