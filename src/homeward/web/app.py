@@ -6,13 +6,11 @@ import base64
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
@@ -20,8 +18,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from homeward.config import Settings, get_settings
 from homeward.registry.db import make_engine, make_session_factory
 from homeward.security.crypto import ProfileCipher, key_from_file
-from homeward.web import access, i18n
+from homeward.web import i18n
 from homeward.web.name_search import NameIndex
+from homeward.web.rendering import render
 from homeward.web.security import SECURITY_HEADERS, RateLimiter
 from homeward.workflow.errors import (
     NotFoundError,
@@ -30,20 +29,7 @@ from homeward.workflow.errors import (
 )
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
 SESSION_HOURS = 8
-
-
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
-    """A page in the request's language, with the user, CSRF token and role helpers."""
-    from homeward.web.deps import csrf_token
-
-    language = request.state.lang
-    translate = i18n.translations(language).gettext
-    context.update(request=request, user=getattr(request.state, "user", None),
-                   _=translate, lang=language, languages=i18n.LANGUAGES,
-                   csrf=csrf_token(request), can=access.can)
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 class LanguageAndHeaders:

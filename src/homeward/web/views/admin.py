@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from homeward.registry import audit
 from homeward.registry.models import AuditEvent, User
 from homeward.web.access import ROLES
-from homeward.web.app import render
+from homeward.web.rendering import render
 from homeward.web.deps import DB, check_csrf, needs
 from homeward.web.security import hash_password
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from homeward.registry import audit
 from homeward.registry.models import FoundChild, Placement, User
-from homeward.web.app import render
+from homeward.web.rendering import render
 from homeward.web.deps import DB, check_csrf, needs
 from homeward.web.views.cases import open_child
 

@@ -28,7 +28,7 @@ from homeward.web.access import (
     visible_children,
     visible_reports,
 )
-from homeward.web.app import render
+from homeward.web.rendering import render
 from homeward.web.deps import DB, check_csrf, current_user, needs
 from homeward.web.photos import PhotoError, clean_photo
 from homeward.workflow.cases import read_found_child, read_missing_report

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homeward.registry.models import FoundChild, Relative, Sample, StoredProfile, User
-from homeward.web.app import render
+from homeward.web.rendering import render
 from homeward.web.deps import DB, check_csrf, needs
 from homeward.workflow import samples
 from homeward.workflow.errors import ImportFailedError, NotFoundError

@@ -22,7 +22,7 @@ from homeward.registry.models import (
     utcnow,
 )
 from homeward.web.access import NATIONAL, visible_children, visible_reports
-from homeward.web.app import render
+from homeward.web.rendering import render
 from homeward.web.deps import DB, check_csrf, needs
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])

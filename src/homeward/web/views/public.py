@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from homeward.intake.tips import attach_tip_photo
 from homeward.registry.models import User
 from homeward.web import publishing
-from homeward.web.app import render
+from homeward.web.rendering import render
 from homeward.web.deps import DB, check_csrf, current_user
 from homeward.web.i18n import LANGUAGES
 from homeward.web.intake_forms import (
