@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from homeward.intake.posts import PostReading
 from homeward.registry.models import FoundChild, Location, MissingReport, Operation
 from homeward.workflow.cases import HAN, pinyin_name
+from homeward.workflow.states import CLOSED_CHILD_STATES, CLOSED_REPORT_STATES
 
 PROPOSE_AT = 0.5
 SAME_NAME_AT = 0.9  # pinyin of 张小宝 vs 张小波 is 0.85: a different child
@@ -146,7 +147,7 @@ def _candidates(session: Session, child: ChildDescription) -> list[MissingReport
     if not conditions:
         return []
     query = (select(MissingReport).outerjoin(Location, MissingReport.last_seen_location)
-             .where(MissingReport.status.notin_(("closed", "reunited", "withdrawn")))
+             .where(MissingReport.status.notin_(CLOSED_REPORT_STATES))
              .where(or_(*conditions)).limit(_CANDIDATES))
     if child.sex:
         query = query.where(or_(MissingReport.sex == child.sex, MissingReport.sex.is_(None)))
@@ -175,7 +176,7 @@ def _found_children(session: Session, child: ChildDescription) -> list[Proposal]
              .where(FoundChild.sex == child.sex, Location.province == child.province,
                     FoundChild.found_date >= lost,
                     FoundChild.found_date <= lost + dt.timedelta(days=5 * 366),
-                    FoundChild.status.notin_(("reunited", "closed")))
+                    FoundChild.status.notin_(CLOSED_CHILD_STATES))
              .limit(_CANDIDATES))
     out = []
     for found in session.scalars(query):

@@ -17,10 +17,10 @@ from homeward.registry.models import (
     User,
 )
 from homeward.web.access import visible_children, visible_reports
+from homeward.workflow.states import IN_CARE_STATES, OPEN_REPORT_STATES, REVIEW_QUEUE_STATES
 
-OPEN_REPORT_STATES = ("open", "lead", "match_candidate", "confirmed")
-IN_CARE_STATES = ("registered", "in_care", "matched", "long_term_care", "adoption_eligible")
-REVIEW_STATES = ("candidate", "second_sample_confirmed", "welfare_review")
+# The reviewer's queue: matches waiting for an ordinary review (not welfare reviews).
+REVIEW_STATES = REVIEW_QUEUE_STATES
 
 
 def _count(session: Session, query) -> int:

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homeward.registry.models import Match, User
+from homeward.registry.models import FamilyNotification, Match, User
 from homeward.workflow.cases import read_missing_report
 from homeward.workflow.dna_gaps import dna_gaps
+
+# What a family may be told: confirmed after review (a welfare review is not told).
+FAMILY_CONFIRMED_STATES = ("reviewed", "family_notified", "reunited")
 
 STAGES = {
     "open": ("We are searching.",
@@ -46,6 +49,10 @@ class FamilyCase:
     could_give_dna: list[str]
     already_gave_dna: list[str]
     where_to_give_dna: str
+    # who told the family of the confirmed match, how and when, and what happens next
+    notified_on: str | None = None
+    notified_how: str | None = None
+    what_happens_next: str | None = None
 
 
 def family_case(session: Session, user: User) -> FamilyCase | None:
@@ -56,7 +63,10 @@ def family_case(session: Session, user: User) -> FamilyCase | None:
     stage, next_step = STAGES.get(report.status, STAGES["open"])
     confirmed = session.scalar(select(Match.id).where(
         Match.report_id == report.id,
-        Match.state.in_(("reviewed", "family_notified", "reunited")))) is not None
+        Match.state.in_(FAMILY_CONFIRMED_STATES))) is not None
+    notice = session.scalar(select(FamilyNotification).join(
+        Match, Match.id == FamilyNotification.match_id).where(Match.report_id == report.id)
+        .order_by(FamilyNotification.id.desc()).limit(1))
     gaps = dna_gaps(session, report_ids=[report.id])
     gap = gaps[0] if gaps else None
     return FamilyCase(case_number=report.external_id, child_name=report.child_name,
@@ -64,4 +74,7 @@ def family_case(session: Session, user: User) -> FamilyCase | None:
                       match_confirmed=confirmed,
                       could_give_dna=[s.relative for s in gap.suggestions] if gap else [],
                       already_gave_dna=gap.typed if gap else [],
-                      where_to_give_dna=WHERE_TO_GIVE_DNA)
+                      where_to_give_dna=WHERE_TO_GIVE_DNA,
+                      notified_on=notice.notified_at.date().isoformat() if notice else None,
+                      notified_how=notice.method if notice else None,
+                      what_happens_next=notice.next_steps if notice else None)

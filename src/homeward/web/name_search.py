@@ -30,9 +30,10 @@ from sqlalchemy.orm import Session
 
 from homeward.registry.models import MissingReport
 from homeward.workflow.cases import HAN
+from homeward.workflow.states import PUBLIC_REPORT_STATES
 
 NOT_LETTER = re.compile(r"[^a-z]")
-PUBLIC_STATES = ("open", "lead", "match_candidate")
+PUBLIC_STATES = PUBLIC_REPORT_STATES
 
 
 def name_keys(zh: str | None, latin: str | None) -> list[str]:

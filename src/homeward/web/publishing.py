@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from homeward.registry.models import FoundChild, Location, MissingReport, Photo, Reunification
 from homeward.web.name_search import PUBLIC_STATES, NameIndex
+from homeward.workflow.states import CLOSED_CHILD_STATES
 
 SMALL_CELL = 5
 
@@ -121,7 +122,7 @@ def statistics(session: Session) -> dict:
         "children_missing": count(select(func.count(MissingReport.id)).where(
             MissingReport.status.in_(PUBLIC_STATES))),
         "children_found_in_care": count(select(func.count(FoundChild.id)).where(
-            FoundChild.status.not_in(("reunited",)))),
+            FoundChild.status.not_in(CLOSED_CHILD_STATES))),
         "children_reunited": count(select(func.count(Reunification.id))),
         "missing_by_province": [{"province": p or "unknown", "children": _suppress(n)}
                                 for p, n in by_province],

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from homeward.config import Settings, get_settings
 from homeward.registry.models import FoundChild
-from homeward.workflow.states import transition
+from homeward.workflow.states import UNMATCHED_CARE_STATES, transition
 
 
 def mark_adoption_eligible(session: Session, *, today: dt.date, actor: str = "system",
@@ -23,7 +23,7 @@ def mark_adoption_eligible(session: Session, *, today: dt.date, actor: str = "sy
     cutoff_days = int(months * 30.4375)
     eligible = []
     children = session.scalars(select(FoundChild).where(
-        FoundChild.status.in_(("in_care", "long_term_care")))).all()
+        FoundChild.status.in_(UNMATCHED_CARE_STATES))).all()
     for child in children:
         registered = child.registered_at.date()
         if (today - registered).days >= cutoff_days:

@@ -143,46 +143,96 @@ def link_suspect(session: Session, *, actor: str, child: FoundChild, name: str, 
     return suspect
 
 
-def _normalise_address(address: str | None) -> str:
-    return re.sub(r"[\s,.;:，。、#-]", "", (address or "").lower())
+def normalise_address(address: str | None) -> str:
+    """An address as compared for placements: case, spaces and punctuation dropped."""
+    return re.sub(r"[\s,.;:，。、#()（）-]", "", (address or "").lower())
+
+
+def normalise_id_number(id_number: str | None) -> str:
+    """A resident ID number as compared: spaces dropped, the check letter ``x`` upper."""
+    return re.sub(r"\s", "", id_number or "").upper()
+
+
+def _people_of_the_case(session: Session, child: FoundChild) -> list[tuple[str, Any]]:
+    """Everyone recorded in the child's case: its suspects (linked, the buyer, the parties
+    of its sales) and relatives marked as suspects on reports matched to the child."""
+    from homeward.registry.models import ChildTransaction, Match
+
+    suspect_ids = set(session.scalars(select(SuspectChildLink.suspect_id).where(
+        SuspectChildLink.found_child_id == child.id)))
+    if child.buyer_suspect_id:
+        suspect_ids.add(child.buyer_suspect_id)
+    for sale in session.scalars(select(ChildTransaction).where(
+            ChildTransaction.found_child_id == child.id)):
+        suspect_ids |= {i for i in (sale.seller_suspect_id, sale.buyer_suspect_id) if i}
+    people: list[tuple[str, Any]] = []
+    if suspect_ids:
+        people += [(f"a suspect of the case ({s.role})", s) for s in session.scalars(
+            select(Suspect).where(Suspect.id.in_(suspect_ids)))]
+    matched_reports = select(Match.report_id).where(Match.found_child_id == child.id)
+    people += [("a relative recorded as a suspect", r) for r in session.scalars(
+        select(Relative).where(Relative.report_id.in_(matched_reports), Relative.is_suspect))]
+    return people
+
+
+def placement_refusal(session: Session, child: FoundChild, *, address: str | None,
+                      caregiver_name: str | None, id_numbers: list[str]) -> str | None:
+    """Why this placement is refused, or None. The one rule (DESIGN.md section 1): a
+    rescued child is never placed with the household it was found in or bought by, nor
+    with a suspect, nor with anyone recorded in its case. Households are compared by
+    normalised address and by the ID number of every adult, not only by a name."""
+    target = normalise_address(address)
+    ids = {normalise_id_number(i) for i in id_numbers} - {""}
+    if target and target == normalise_address(child.rescued_from_address):
+        return ("placement refused: this is the household the child was found in; rescued "
+                "children never return to the buyers")
+    for why, person in _people_of_the_case(session, child):
+        home = normalise_address(getattr(person, "household_address", None))
+        person_id = normalise_id_number(person.id_number)
+        if target and home and target == home:
+            return f"placement refused: this address is the household of {why}"
+        if person_id and person_id in ids:
+            return f"placement refused: an adult of this household is {why}"
+        if (caregiver_name and not ids and person.name
+                and caregiver_name.strip() == person.name.strip()):
+            return (f"placement refused: the caregiver has the name of {why}; give the "
+                    "ID numbers of the household's adults")
+    return None
+
+
+PLACEMENT_KINDS = ("welfare-institution", "foster-family")
 
 
 def place_child(session: Session, *, actor: str, child: FoundChild, kind: str,
                 institution: str, started_on: dt.date, caregiver_name: str | None = None,
-                caregiver_id_number: str | None = None,
-                address: str | None = None) -> Placement:
-    """Place a found child in temporary care.
+                caregiver_id_number: str | None = None, address: str | None = None,
+                household_id_numbers: list[str] | None = None,
+                ended_reason: str = "moved") -> Placement:
+    """Place a found child in temporary care (a move ends the current placement, kept in
+    the child's history with ``ended_reason``).
 
-    :raises RuleViolationError: when the placement is the household the child was
-        rescued from (bought by) or a person or address linked to the case as a suspect.
+    :raises RuleViolationError: with the reason from :func:`placement_refusal`.
     """
-    if kind not in ("welfare-institution", "foster-family"):
+    if kind not in PLACEMENT_KINDS:
         raise RuleViolationError("a placement is a welfare-institution or a foster-family")
-    suspects = session.scalars(
-        select(Suspect).join(SuspectChildLink, SuspectChildLink.suspect_id == Suspect.id)
-        .where(SuspectChildLink.found_child_id == child.id)).all()
-    target = _normalise_address(address)
-    forbidden = {_normalise_address(child.rescued_from_address)}
-    forbidden |= {_normalise_address(s.household_address) for s in suspects}
-    forbidden.discard("")
-    if target and target in forbidden:
-        raise RuleViolationError(
-            "placement refused: this is the household the child was rescued from or a "
-            "suspect's household; rescued children never return to buyers")
-    for suspect in suspects:
-        same_id = caregiver_id_number and suspect.id_number == caregiver_id_number
-        if same_id or (caregiver_name and suspect.name == caregiver_name and
-                       not caregiver_id_number):
-            raise RuleViolationError(
-                f"placement refused: caregiver is linked to the case as a suspect "
-                f"({suspect.role})")
+    if not institution.strip():
+        raise RuleViolationError("name the institution or foster family")
+    if child.status == "reunited":
+        raise RuleViolationError("the child is reunited with the family; no placement")
+    ids = [i for i in [caregiver_id_number, *(household_id_numbers or [])] if i]
+    refusal = placement_refusal(session, child, address=address,
+                                caregiver_name=caregiver_name, id_numbers=ids)
+    if refusal:
+        raise RuleViolationError(refusal)
     for current in child.placements:
         if current.ended_on is None:
             current.ended_on = started_on
-    placement = Placement(child=child, kind=kind, institution=institution,
+            current.ended_reason = ended_reason
+    placement = Placement(child=child, kind=kind, institution=institution.strip(),
                           caregiver_name=caregiver_name,
                           caregiver_id_number=caregiver_id_number, address=address,
-                          started_on=started_on)
+                          household_id_numbers=[normalise_id_number(i) for i in ids],
+                          started_on=started_on, placed_by=actor)
     _created(session, placement, "placement", actor)
     if child.status == "registered":
         transition(session, child, "found_child", "in_care", actor=actor,
@@ -194,3 +244,23 @@ def child_age_years(child: FoundChild, today: dt.date) -> float | None:
     if child.estimated_birth_date is None:
         return None
     return (today - child.estimated_birth_date).days / 365.25
+
+
+def book_dna_appointment(session: Session, *, actor: str, relative: Relative, station: str,
+                         at: dt.datetime) -> Any:
+    """Book a relative's DNA sampling at a police station (a DNA collection point)."""
+    from homeward.registry.models import DnaAppointment
+
+    if not station.strip():
+        raise RuleViolationError("name the police station")
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    if at < dt.datetime.now(dt.UTC) - dt.timedelta(days=1):
+        raise RuleViolationError("an appointment is booked for a time to come")
+    appointment = DnaAppointment(relative_id=relative.id, station=station.strip(), at=at,
+                                 booked_by=actor)
+    session.add(appointment)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity="dna_appointment",
+                 entity_id=appointment.id, details={"relative_id": relative.id})
+    return appointment

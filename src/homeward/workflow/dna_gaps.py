@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from homeward.config import Settings, get_settings
 from homeward.kinship.power import lr_power
 from homeward.registry.models import MissingReport, Relative, Sample, StoredProfile
-from homeward.workflow.matching import CLOSED_REPORT_STATES, kinship_setup
+from homeward.workflow.matching import kinship_setup
+from homeward.workflow.states import CLOSED_REPORT_STATES
 
 CONFIGURATIONS = {
     "couple": "both parents",

@@ -44,20 +44,38 @@ class ImportReport:
                 f"(unchanged), {len(self.matches)} match candidates")
 
 
+MAX_REASON = 300
+
+
+def _shortened(errors: list[RowError]) -> list[RowError]:
+    """Errors whose reasons quote at most a short excerpt of the file (a 100 KB cell must
+    not come back in full)."""
+    return [RowError(e.row, e.field[:80], e.reason if len(e.reason) <= MAX_REASON
+                     else e.reason[:MAX_REASON] + "…") for e in errors]
+
+
 def _chunks(items: list[str], size: int = 900):
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
 
 def import_profiles(session: Session, path: str | Path, *, actor: str, cipher: ProfileCipher,
-                    match: bool = True, settings: Settings | None = None) -> ImportReport:
+                    match: bool = True, settings: Settings | None = None,
+                    source: str | None = None) -> ImportReport:
     """Import a lab's profile file (any layout the kinship readers know).
 
-    Each profile's sample id is a registered specimen id with a consent record.
+    Each profile's sample id is a registered specimen id with a consent record. A file
+    that cannot be read at all (empty, binary, an unknown header) is an
+    :class:`ImportFailedError` like a bad row. ``source`` names the file in messages
+    (an upload's own name rather than the temporary path it was saved under).
     """
-    source = str(path)
+    source = source or str(path)
     parse_errors: list[InputError] = []
-    profiles = read_profiles(path, errors=parse_errors)
+    try:
+        profiles = read_profiles(path, errors=parse_errors, source=source)
+    except InputError as error:
+        raise ImportFailedError(source, _shortened([RowError(
+            error.row or 0, error.locus or "file", error.reason)])) from None
     errors = [RowError(e.row or 0, e.locus or "file", e.reason) for e in parse_errors]
     ids = list(profiles)
     samples: dict[str, Sample] = {}
@@ -92,7 +110,7 @@ def import_profiles(session: Session, path: str | Path, *, actor: str, cipher: P
             continue
         to_store.append((sample, profile))
     if errors:
-        raise ImportFailedError(source, sorted(errors, key=lambda e: e.row))
+        raise ImportFailedError(source, _shortened(sorted(errors, key=lambda e: e.row)))
     new_rows = []
     for sample, profile in to_store:
         stored = seal_profile(sample, profile, cipher, actor=actor)
@@ -101,7 +119,7 @@ def import_profiles(session: Session, path: str | Path, *, actor: str, cipher: P
     session.flush()
     for stored, _ in new_rows:
         record_typing(session, stored, actor=actor,
-                      reason=f"imported from {Path(source).name}")
+                      reason=f"imported from {Path(source).name or source}")
     report.stored = len(new_rows)
     if match and new_rows:
         from homeward.workflow.matching import match_profile
@@ -134,7 +152,10 @@ def import_cases(session: Session, path: str | Path, *, actor: str) -> ImportRep
     ``birth_date``, ``jurisdiction``, ``description``, ``reporter_name``.
     """
     source = str(path)
-    text = read_text(path)
+    try:
+        text = read_text(path)
+    except InputError as error:
+        raise ImportFailedError(source, [RowError(0, "file", error.reason)]) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CASE_COLUMNS if c not in header]

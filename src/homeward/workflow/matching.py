@@ -40,10 +40,9 @@ from homeward.registry.models import (
 from homeward.security.crypto import ProfileCipher
 from homeward.workflow.cases import RELATION_TO_TEST
 from homeward.workflow.samples import LEGAL_PURPOSE
-from homeward.workflow.states import transition
+from homeward.workflow.states import CLOSED_REPORT_STATES, transition
 
 CANDIDATES_PER_SEARCH = 20
-CLOSED_REPORT_STATES = {"reunited", "closed"}
 
 
 def kinship_setup(settings: Settings) -> tuple[FrequencyTable, KinshipModel, list[str]]:

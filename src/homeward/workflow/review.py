@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from homeward.config import Settings, get_settings
 from homeward.registry import audit
 from homeward.registry.models import (
+    FamilyNotification,
     FoundChild,
     Match,
     MissingReport,
@@ -26,6 +27,7 @@ from homeward.registry.models import (
     Sample,
     StoredProfile,
     User,
+    WelfareReview,
 )
 from homeward.security.crypto import ProfileCipher
 from homeward.workflow.cases import child_age_years
@@ -35,9 +37,12 @@ from homeward.workflow.errors import (
     PermissionDeniedError,
     RuleViolationError,
 )
-from homeward.workflow.states import transition
+from homeward.workflow.states import WELFARE_CONCLUSIONS, transition
 
 REVIEWER_ROLES = {"reviewer", "administrator"}
+NOTIFICATION_METHODS = ("in-person", "phone", "letter", "app")
+DEFAULT_NEXT_STEPS = ("A police officer will arrange the reunion with you and the child's "
+                      "carers; the child's wishes are heard first.")
 
 
 def get_match(session: Session, match_id: int) -> Match:
@@ -99,19 +104,10 @@ def review_match(session: Session, match_id: int, *, reviewer: str, confirm: boo
     """Confirm or reject a match; confirmation checks every evidential rule."""
     settings = settings or get_settings()
     match = get_match(session, match_id)
-    user = session.scalar(select(User).where(User.username == reviewer))
-    if user is None or user.role not in REVIEWER_ROLES or not user.active:
-        raise PermissionDeniedError(f"{reviewer!r} is not an active reviewer")
+    _check_reviewer(session, reviewer)
     if not reason.strip():
         raise RuleViolationError("a review needs a reason")
-    loaded_by = set(session.scalars(select(StoredProfile.loaded_by).where(
-        StoredProfile.id.in_(_profile_ids(match)))))
-    if match.second_sample_specimen:
-        loaded_by |= set(session.scalars(select(StoredProfile.loaded_by).where(
-            StoredProfile.specimen_id == match.second_sample_specimen)))
-    if reviewer in loaded_by:
-        raise PermissionDeniedError(
-            "the reviewer loaded a profile of this match; another reviewer must decide")
+    _check_separation(session, match, reviewer)
     if not confirm:
         transition(session, match, "match", "rejected", actor=reviewer, reason=reason)
         _after_rejection(session, match, reviewer)
@@ -138,13 +134,59 @@ def review_match(session: Session, match_id: int, *, reviewer: str, confirm: boo
     return match
 
 
+def _check_reviewer(session: Session, reviewer: str) -> None:
+    user = session.scalar(select(User).where(User.username == reviewer))
+    if user is None or user.role not in REVIEWER_ROLES or not user.active:
+        raise PermissionDeniedError(f"{reviewer!r} is not an active reviewer")
+
+
+def _check_separation(session: Session, match: Match, reviewer: str) -> None:
+    """Whoever loaded a profile of the match (or its second sample) never decides on it."""
+    loaded_by = set(session.scalars(select(StoredProfile.loaded_by).where(
+        StoredProfile.id.in_(_profile_ids(match)))))
+    if match.second_sample_specimen:
+        loaded_by |= set(session.scalars(select(StoredProfile.loaded_by).where(
+            StoredProfile.specimen_id == match.second_sample_specimen)))
+    if reviewer in loaded_by:
+        raise PermissionDeniedError(
+            "the reviewer loaded a profile of this match; another reviewer must decide")
+
+
 def conclude_welfare_review(session: Session, match_id: int, *, reviewer: str,
-                            allow_contact: bool, reason: str) -> Match:
+                            conclusion: str, reason: str) -> Match:
+    """The child-welfare review of a match whose parent is a suspect or sold the child.
+
+    ``return-with-support``: the case moves on to notification and reunion with support;
+    ``do-not-return``: the report is closed and the child stays in long-term care;
+    ``another-placement``: the report is closed and the child stays in care to be placed
+    elsewhere. The same separation rules as match review apply.
+    """
     match = get_match(session, match_id)
-    transition(session, match, "match", "reviewed" if allow_contact else "rejected",
-               actor=reviewer, reason=reason)
-    if allow_contact:
+    _check_reviewer(session, reviewer)
+    if conclusion not in WELFARE_CONCLUSIONS:
+        raise RuleViolationError(
+            f"conclusion {conclusion!r} unknown; use one of {', '.join(WELFARE_CONCLUSIONS)}")
+    if not reason.strip():
+        raise RuleViolationError("a welfare review needs a reason")
+    if match.state != "welfare_review":
+        raise RuleViolationError(f"match {match_id} is {match.state!r}, not in welfare review")
+    _check_separation(session, match, reviewer)
+    session.add(WelfareReview(match_id=match.id, conclusion=conclusion, reason=reason,
+                              reviewer=reviewer))
+    if conclusion == "return-with-support":
+        transition(session, match, "match", "reviewed", actor=reviewer, reason=reason)
         _on_confirmed(session, match, reviewer)
+        return match
+    transition(session, match, "match", "welfare_concluded", actor=reviewer, reason=reason)
+    report = session.get(MissingReport, match.report_id)
+    child = session.get(FoundChild, match.found_child_id)
+    assert report is not None and child is not None
+    closing = f"welfare review of match {match.id}: {conclusion}"
+    transition(session, report, "missing_report", "closed", actor=reviewer, reason=closing)
+    report.published = False
+    if conclusion == "do-not-return" and child.status in ("in_care", "matched"):
+        transition(session, child, "found_child", "long_term_care", actor=reviewer,
+                   reason=closing)
     return match
 
 
@@ -183,8 +225,14 @@ def _after_rejection(session: Session, match: Match, actor: str) -> None:
 
 
 def notify_family(session: Session, match_id: int, *, actor: str,
-                  today: dt.date | None = None, settings: Settings | None = None) -> Match:
-    """Tell the family; a child of 16 or more must have consented first."""
+                  today: dt.date | None = None, settings: Settings | None = None,
+                  person_told: str | None = None, method: str = "in-person",
+                  next_steps: str | None = None) -> Match:
+    """Tell the family (who, how, when, what happens next: the family's page shows it); a
+    child of 16 or more (``child_consent_age``) must have consented first."""
+    if method not in NOTIFICATION_METHODS:
+        raise RuleViolationError(
+            f"method {method!r} unknown; use one of {', '.join(NOTIFICATION_METHODS)}")
     settings = settings or get_settings()
     match = get_match(session, match_id)
     child = session.get(FoundChild, match.found_child_id)
@@ -196,19 +244,40 @@ def notify_family(session: Session, match_id: int, *, actor: str,
             "decides whether the family is contacted; record the child's consent first")
     transition(session, match, "match", "family_notified", actor=actor,
                reason="family told of the confirmed match")
+    report = session.get(MissingReport, match.report_id)
+    notice = FamilyNotification(
+        match_id=match.id, notified_by=actor, method=method,
+        person_told=(person_told or (report.reporter_name if report else None)
+                     or "the reporting family"),
+        next_steps=next_steps or DEFAULT_NEXT_STEPS)
+    session.add(notice)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity="family_notification",
+                 entity_id=notice.id, details={"match_id": match.id, "method": method})
     return match
 
 
 def reunite(session: Session, match_id: int, *, actor: str, date: dt.date,
-            child_consent: bool | None = None) -> Reunification:
+            child_consent: bool | None = None, place: str | None = None,
+            present: list[str] | None = None) -> Reunification:
+    """Record the reunion: the report and the child's file close, placements end and the
+    public alert is withdrawn."""
     match = get_match(session, match_id)
+    if date > dt.date.today():
+        raise RuleViolationError("record a reunion once it has happened (date in the future)")
     transition(session, match, "match", "reunited", actor=actor, reason="reunited")
     _, child = _move_case(session, match, report_state="reunited", child_state="reunited",
                           actor=actor, reason=f"reunited on {date}")
     for placement in child.placements:
         if placement.ended_on is None:
             placement.ended_on = date
-    reunion = Reunification(match_id=match.id, date=date, child_consent=child_consent)
+    report = session.get(MissingReport, match.report_id)
+    if report is not None:
+        report.published = False  # the public alert closes
+    reunion = Reunification(match_id=match.id, date=date, child_consent=child_consent,
+                            place=place, present=[p.strip() for p in present or []
+                                                  if p.strip()],
+                            recorded_by=actor)
     session.add(reunion)
     session.flush()
     audit.record(session, actor=actor, action="create", entity="reunification",

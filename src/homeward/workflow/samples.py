@@ -8,6 +8,7 @@ encrypted, keyed by specimen id; storing it triggers automatic matching.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,24 @@ from homeward.security.crypto import ProfileCipher
 from homeward.workflow.errors import ConsentRequiredError, NotFoundError, RuleViolationError
 
 LEGAL_PURPOSE = "missing-children-search"
+# A specimen id as labs write them on tubes and in exports (letters, digits, ``.``, ``_``,
+# ``-``): the one definition, enforced by register_sample whichever door it comes through.
+SPECIMEN_ID_PATTERN = r"^[A-Za-z0-9._-]{1,80}$"
+_SPECIMEN_ID = re.compile(SPECIMEN_ID_PATTERN)
+
+
+class InvalidSpecimenIdError(RuleViolationError):
+    """A specimen id with characters or a length a lab's id never has."""
+
+
+def check_specimen_id(specimen_id: str) -> str:
+    """The specimen id, or :class:`InvalidSpecimenIdError` saying what is allowed."""
+    if not _SPECIMEN_ID.match(specimen_id):
+        shown = specimen_id[:40] + ("…" if len(specimen_id) > 40 else "")
+        raise InvalidSpecimenIdError(
+            f"specimen id {shown!r} is not valid: use 1 to 80 letters, digits, '.', '_' or "
+            "'-' (no spaces)")
+    return specimen_id
 
 
 def register_sample(session: Session, *, actor: str, specimen_id: str,
@@ -37,6 +56,7 @@ def register_sample(session: Session, *, actor: str, specimen_id: str,
                     consent_document: str | None = None, lab: str | None = None,
                     purpose: str = LEGAL_PURPOSE, location: str | None = None) -> Sample:
     """Register a collected specimen of a found child or of a relative."""
+    check_specimen_id(specimen_id)
     if (found_child is None) == (relative is None):
         raise RuleViolationError("a sample belongs to exactly one found child or relative")
     if session.scalar(select(Sample.id).where(Sample.specimen_id == specimen_id)):

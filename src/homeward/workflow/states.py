@@ -27,7 +27,7 @@ CHILD_STATES: dict[str, set[str]] = {
     "in_care": {"matched", "long_term_care", "adoption_eligible"},
     "matched": {"in_care", "reunited", "long_term_care"},
     "long_term_care": {"matched", "adoption_eligible"},
-    "adoption_eligible": {"matched", "long_term_care"},
+    "adoption_eligible": {"matched", "long_term_care", "in_care"},
     "reunited": set(),
 }
 
@@ -35,11 +35,31 @@ MATCH_STATES: dict[str, set[str]] = {
     "candidate": {"second_sample_confirmed", "rejected"},
     "second_sample_confirmed": {"reviewed", "welfare_review", "rejected"},
     "reviewed": {"family_notified", "rejected"},
-    "welfare_review": {"reviewed", "rejected"},
+    "welfare_review": {"reviewed", "welfare_concluded", "rejected"},
+    # the welfare review concluded that the child does not return to this family
+    "welfare_concluded": set(),
     "family_notified": {"reunited", "rejected"},
     "reunited": set(),
     "rejected": set(),
 }
+
+# The groups of states, defined once: status figures, dashboards, public statistics,
+# intake linking and the API all import these.
+OPEN_REPORT_STATES: tuple[str, ...] = ("open", "lead", "match_candidate", "confirmed")
+CLOSED_REPORT_STATES: tuple[str, ...] = ("reunited", "closed")
+PUBLIC_REPORT_STATES: tuple[str, ...] = ("open", "lead", "match_candidate")
+IN_CARE_STATES: tuple[str, ...] = ("registered", "in_care", "matched", "long_term_care",
+                                   "adoption_eligible")
+UNMATCHED_CARE_STATES: tuple[str, ...] = ("in_care", "long_term_care")
+CLOSED_CHILD_STATES: tuple[str, ...] = ("reunited",)
+CANDIDATE_MATCH_STATES: tuple[str, ...] = ("candidate", "second_sample_confirmed")
+# A match in welfare review waits for a welfare reviewer, not in the ordinary queue.
+REVIEW_QUEUE_STATES: tuple[str, ...] = CANDIDATE_MATCH_STATES
+WELFARE_REVIEW_STATES: tuple[str, ...] = ("welfare_review",)
+CONFIRMED_MATCH_STATES: tuple[str, ...] = ("reviewed", "welfare_review", "welfare_concluded",
+                                           "family_notified", "reunited")
+WELFARE_CONCLUSIONS: tuple[str, ...] = ("return-with-support", "do-not-return",
+                                        "another-placement")
 
 MACHINES = {"missing_report": REPORT_STATES, "found_child": CHILD_STATES,
             "match": MATCH_STATES}

@@ -15,8 +15,12 @@ from homeward.registry.models import (
     StoredProfile,
 )
 
-IN_CARE = ("in_care", "matched", "long_term_care", "adoption_eligible")
-CONFIRMED = ("reviewed", "welfare_review", "family_notified", "reunited")
+from homeward.workflow.states import (
+    CANDIDATE_MATCH_STATES,
+    CLOSED_REPORT_STATES,
+    CONFIRMED_MATCH_STATES,
+    IN_CARE_STATES,
+)
 
 
 def registry_status(session: Session) -> dict[str, int]:
@@ -30,15 +34,15 @@ def registry_status(session: Session) -> dict[str, int]:
         "missing_reports": count(select(func.count(MissingReport.id))),
         "found_children": count(select(func.count(FoundChild.id))),
         "children_in_care": count(select(func.count(FoundChild.id)).where(
-            FoundChild.status.in_(IN_CARE))),
+            FoundChild.status.in_(IN_CARE_STATES))),
         "profiles": count(select(func.count(StoredProfile.id))),
         "match_candidates": count(select(func.count(Match.id)).where(
-            Match.state.in_(("candidate", "second_sample_confirmed")))),
+            Match.state.in_(CANDIDATE_MATCH_STATES))),
         "confirmed_matches": count(select(func.count(Match.id)).where(
-            Match.state.in_(CONFIRMED))),
+            Match.state.in_(CONFIRMED_MATCH_STATES))),
         "reunited": count(select(func.count(Reunification.id))),
         "open_reports_without_relative_dna": count(
             select(func.count(MissingReport.id)).where(
-                MissingReport.status.not_in(("reunited", "closed")),
+                MissingReport.status.not_in(CLOSED_REPORT_STATES),
                 MissingReport.id.not_in(with_dna))),
     }
