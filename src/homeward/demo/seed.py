@@ -48,7 +48,7 @@ DEMO_USERS = (
     ("lab.analyst", "Dr Chen (DNA lab)", "lab_analyst", None, None),
     ("lab.second", "Dr Wu (DNA lab)", "lab_analyst", None, None),
     ("reviewer", "Dr Huang (reviewer)", "reviewer", None, None),
-    ("care.staff", "Ms Lin (care staff)", "care_staff", None, None),
+    ("care.staff", "Ms Lin (care staff)", "care_staff", "13", None),
     ("family", "A parent", "family", None, None),
     ("volunteer", "A volunteer", "volunteer", None, None),
 )
@@ -225,6 +225,9 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
 
     _link_demo_accounts(session, report_rows, found_rows)
     _advance_some_matches(session, rng, cipher, settings, today)
+    from homeward.demo.raid_seed import seed_raid
+
+    seed_raid(session, cipher=cipher, settings=settings, today=today)
     mark_adoption_eligible(session, today=today, actor="system", settings=settings)
     from homeward.demo.intake_seed import seed_intake
 
