@@ -20,20 +20,54 @@ class Settings(BaseSettings):
                                       extra="ignore")
 
     database_url: str = "sqlite:///homeward.sqlite3"
+    # How long a SQLite transaction waits for the one writer before it gives up (see
+    # registry/db.py): long enough that a burst of tips queues instead of failing.
+    sqlite_busy_timeout_seconds: float = 30.0
     profile_key: str | None = None
     key_file: Path = Path("homeward-data/profile.key")
+    # The audit chain (registry/audit.py, security/audit_keys.py): event hashes are HMACs
+    # under a key kept outside the database, and every N events a checkpoint of the head,
+    # signed with an Ed25519 key, is appended to a file the database cannot rewrite
+    # (0: only ``homeward audit checkpoint`` writes one). Keys: base64 of 32 bytes, else
+    # 0600 files created on first use.
+    audit_key: str | None = None
+    audit_key_file: Path = Path("homeward-data/audit.key")
+    audit_signing_key: str | None = None
+    audit_signing_key_file: Path = Path("homeward-data/audit-signing.key")
+    audit_checkpoint_file: Path = Path("homeward-data/audit-checkpoints.log")
+    audit_checkpoint_every: int = 100
 
     # Web application: the session-signing secret (else a 0600 file beside the profile
     # key), secure cookies behind HTTPS in production, and login throttling.
     secret_key: str | None = None
     secret_key_file: Path = Path("homeward-data/session.key")
     secure_cookies: bool = False
+    # Sign-in throttling (web/security.py SignInThrottle): free failures per account from
+    # one address, per address across accounts, per account across addresses; then a
+    # wait that doubles per failure up to the cap; counts are forgotten after a quiet hour.
     login_attempts: int = 5
-    login_window_seconds: int = 300
+    login_address_attempts: int = 20
+    login_account_attempts: int = 50
+    login_backoff_seconds: float = 30.0
+    login_backoff_max_seconds: float = 900.0
+    login_forget_seconds: float = 3600.0
+    # Server-side sessions (web/sessions.py): ended after this long without a request,
+    # and in any case this long after sign-in.
+    session_idle_minutes: int = 60
+    session_absolute_hours: int = 8
     # Threads per worker process for the (synchronous) request handlers. A handler holds
     # the interpreter lock for most of its few milliseconds, so many threads on few cores
     # only make requests wait on each other: a small pool answers in arrival order.
     web_threads: int = 4
+    # Anonymous submissions (web/limits.py): per client address, whichever door (page or
+    # API) they come through. A registration also needs a proof of work (web/challenges.py)
+    # of ``registration_proof_bits`` leading zero bits, on a challenge usable once.
+    tip_submissions: int = 20
+    tip_window_seconds: int = 600
+    registration_submissions: int = 10
+    registration_window_seconds: int = 3600
+    registration_proof_bits: int = 17
+    registration_challenge_seconds: int = 900
 
     frequency_table: str = "china_standard_appendixD_58str"
     theta: float = 0.01

@@ -190,3 +190,28 @@ def test_bad_frequency_tables(text, message, where):
         parse_frequency_table(text, name="freq.csv")
     assert message in str(raised.value)
     assert where in str(raised.value)
+
+
+def test_gzip_files_and_overlong_cells_are_named_not_crashed(tmp_path):
+    import gzip
+
+    packed = tmp_path / "profiles.csv.gz"
+    packed.write_bytes(gzip.compress(b"sample,locus,allele1,allele2\nS1,vWA,14,16\n"))
+    with pytest.raises(MalformedFileError, match="gzip"):
+        read_profiles(packed)
+    huge = tmp_path / "huge.csv"
+    huge.write_text('sample,locus,allele1,allele2\nS1,vWA,"' + "1" * 200_000 + '",16\n')
+    with pytest.raises(MalformedFileError, match="longer than 131072 characters") as caught:
+        read_profiles(huge, source="huge.csv")
+    assert caught.value.source == "huge.csv" and caught.value.row == 2
+    with pytest.raises(MalformedFileError, match="unrecognised header") as caught:
+        parse_profiles("x" * 100_000 + ",y\n1,2\n")
+    assert len(str(caught.value)) < 500
+
+
+def test_a_file_is_named_as_the_caller_says(tmp_path):
+    empty = tmp_path / "tmp123"
+    empty.write_bytes(b"")
+    with pytest.raises(MalformedFileError) as caught:
+        read_profiles(empty, source="upload.csv")
+    assert str(caught.value) == "upload.csv: the file is empty"

@@ -230,11 +230,31 @@ def test_pfif_round_trip_and_idempotence(factory, tmp_path):
         ("<other/>", "expected <pfif>"),
     ],
 )
-def test_bad_pfif_stores_nothing(document, message, factory, tmp_path):
+def test_bad_pfif_stores_nothing_when_strict(document, message, factory, tmp_path):
+    """``strict`` is the all-or-nothing import; tests/registry/test_pfif.py covers the
+    liberal default."""
     path = tmp_path / "bad.xml"
     path.write_text(document)
     with pytest.raises(ImportFailedError, match=message):
         with session_scope(factory) as session:
-            import_pfif(session, path, actor="police")
+            import_pfif(session, path, actor="police", strict=True)
     with session_scope(factory) as session:
         assert _count(session, MissingReport.id) == 0
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "the file is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (b"who,what\nR-F,12\n", "unrecognised header"),
+])
+def test_an_unreadable_profile_file_is_a_failed_import_naming_the_upload(
+        content, reason, registered, factory, cipher, tmp_path):
+    path = tmp_path / "tmp-upload"
+    path.write_bytes(content)
+    with pytest.raises(ImportFailedError, match=reason) as caught:
+        with session_scope(factory) as session:
+            import_profiles(session, path, actor="lab", cipher=cipher, source="lab-run-7.csv")
+    assert caught.value.source == "lab-run-7.csv" and len(caught.value.errors) == 1
+    assert str(tmp_path) not in str(caught.value)
+    with session_scope(factory) as session:
+        assert _count(session, StoredProfile.id) == 0

@@ -91,7 +91,31 @@ def world(factory, settings, cipher) -> WebWorld:
 
 @pytest.fixture
 def app(settings, engine, world):
-    return create_app(settings.model_copy(update={"secret_key": "test-secret"}), engine)
+    return create_app(settings.model_copy(update={"secret_key": "test-secret",
+                                                  "registration_proof_bits": PROOF_BITS}),
+                      engine)
+
+
+PROOF_BITS = 8  # the registration's proof of work, cheap in tests (web/challenges.py)
+
+
+def proof_of(html: str) -> dict[str, str]:
+    """The registration form's challenge, solved: the fields its script would fill in."""
+    from homeward.web.challenges import solve
+
+    found = re.search(r'name="challenge" value="([^"]+)"', html)
+    assert found, "page has no proof-of-work challenge"
+    bits = int(re.search(r'data-proof-bits="(\d+)"', html).group(1))
+    return {"challenge": found.group(1), "nonce": solve(found.group(1), bits)}
+
+
+def api_proof(client: TestClient) -> dict[str, str]:
+    """A solved challenge from ``GET /api/v1/public/reports/challenge``."""
+    from homeward.web.challenges import solve
+
+    issued = client.get("/api/v1/public/reports/challenge").json()
+    return {"challenge": issued["challenge"], "nonce": solve(issued["challenge"],
+                                                             issued["bits"])}
 
 
 def csrf_of(html: str) -> str:

@@ -18,6 +18,7 @@ ROLE_PAGES = {
     "/leads": {"police"},
     "/lab": {"lab_analyst"},
     "/review": {"reviewer"},
+    "/welfare-reviews": {"reviewer"},
     "/care": {"care_staff"},
     "/family": {"family"},
     "/admin/users": {"administrator"},

@@ -49,6 +49,7 @@ def server(tmp_path):
     rescued child; yields (base URL, folder of profile files)."""
     url = f"sqlite:///{tmp_path}/e2e.sqlite3"
     env = {**os.environ, "HOMEWARD_DATABASE_URL": url, "HOMEWARD_SECRET_KEY": "e2e",
+           "HOMEWARD_REGISTRATION_PROOF_BITS": "12",  # solved by static/proof-of-work.js
            "HOMEWARD_PROFILE_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
     settings = Settings(database_url=url, profile_key=env["HOMEWARD_PROFILE_KEY"])
     engine = make_engine(url)

@@ -13,7 +13,7 @@ from homeward.registry.models import MissingReport, Relative, Tip, User
 from homeward.web.i18n import translations
 from homeward.web.name_search import name_keys, query_key
 from homeward.workflow import cases
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, proof_of
 
 TEMPLATES = Path(__file__).parents[2] / "src/homeward/web/templates"
 
@@ -53,9 +53,9 @@ def _registration(username="mama.wang", **changes):
 
 
 def test_a_parent_registers_a_missing_child(client, world, factory):
-    token = csrf_of(client.get("/register").text)
-    response = client.post("/register", data={**_registration(), "csrf_token": token},
-                           follow_redirects=False)
+    page = client.get("/register").text
+    response = client.post("/register", data={**_registration(), "csrf_token": csrf_of(page),
+                                              **proof_of(page)}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/family")
     page = client.get("/family").text
     assert "王小明" in page and "We are searching." in page and "father" in page
@@ -81,17 +81,18 @@ def test_bad_registration_names_the_field_and_stores_nothing(client, world, fact
                                                              field):
     with factory() as session:
         before = session.scalar(select(func.count(MissingReport.id)))
-    token = csrf_of(client.get("/register").text)
-    response = client.post("/register", data={**_registration(**changes), "csrf_token": token})
+    page = client.get("/register").text
+    response = client.post("/register", data={**_registration(**changes),
+                                              "csrf_token": csrf_of(page), **proof_of(page)})
     assert response.status_code == 422 and field in response.text
     with factory() as session:
         assert session.scalar(select(func.count(MissingReport.id))) == before
 
 
 def test_a_taken_user_name_is_refused_and_nothing_is_stored(client, world, factory):
-    token = csrf_of(client.get("/register").text)
+    page = client.get("/register").text
     response = client.post("/register", data={**_registration(username="lab"),
-                                              "csrf_token": token})
+                                              "csrf_token": csrf_of(page), **proof_of(page)})
     assert response.status_code == 409 and "taken" in response.text
     with factory() as session:
         assert session.scalar(select(MissingReport.id).where(
@@ -103,7 +104,7 @@ def test_tips_urgent_first_and_repeated_tips_bundled(client, world, signed_in, f
                                               "place": "Kunming station"}).json()
     again = client.post("/api/v1/tips", json={"text": "A boy is being taken onto a train now",
                                               "place": "Kunming station"}).json()
-    client.post("/api/v1/tips", json={"text": "I think I saw the girl last year"})
+    client.post("/api/v1/tips", json={"text": "I think I saw the girl in Kunming last year"})
     assert first["urgent"] and first["id"] == again["id"]
     with factory() as session:
         assert session.scalar(select(func.count(Tip.id))) == 2
@@ -175,10 +176,12 @@ def test_no_success_answer_before_the_commit(app, world, factory):
         raise RuntimeError("commit refused (test)")
 
     with TestClient(app, raise_server_exceptions=False) as client:
-        token = csrf_of(client.get("/register").text)
+        page = client.get("/register").text
         event.listen(Session, "before_commit", refuse)
         try:
-            response = client.post("/register", data={**_registration(), "csrf_token": token},
+            response = client.post("/register", data={**_registration(),
+                                                      "csrf_token": csrf_of(page),
+                                                      **proof_of(page)},
                                    follow_redirects=False)
         finally:
             event.remove(Session, "before_commit", refuse)

@@ -22,6 +22,7 @@ from homeward.cli.registry import (
     import_app,
     status_command,
 )
+from homeward.cli.users import app as users_app
 from homeward.cli.web import serve_command
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -33,6 +34,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(audit_app, name="audit")
 app.add_typer(intake_app, name="intake")
+app.add_typer(users_app, name="users")
 app.command("status")(status_command)
 app.command("dna-gaps")(dna_gaps_command)
 app.command("serve")(serve_command)

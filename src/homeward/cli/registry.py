@@ -15,7 +15,8 @@ console = Console()
 db_app = typer.Typer(no_args_is_help=True, help="Create or migrate the database.")
 import_app = typer.Typer(no_args_is_help=True, help="Import profiles, cases or PFIF records.")
 export_app = typer.Typer(no_args_is_help=True, help="Export PFIF records.")
-audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
+audit_app = typer.Typer(no_args_is_help=True,
+                        help="The keyed, checkpointed audit log.")
 
 
 def cli_actor() -> str:
@@ -72,7 +73,7 @@ def status_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
     console.print(table)
 
 
-def _run_import(kind: str, path: Path, match: bool = True) -> None:
+def _run_import(kind: str, path: Path, match: bool = True, strict: bool = False) -> None:
     from homeward.registry.db import session_scope
     from homeward.security.crypto import ProfileCipher
     from homeward.workflow.exchange import import_pfif
@@ -84,10 +85,10 @@ def _run_import(kind: str, path: Path, match: bool = True) -> None:
             report = import_profiles(session, path, actor=cli_actor(),
                                      cipher=ProfileCipher.from_settings(), match=match)
         elif kind == "pfif":
-            report = import_pfif(session, path, actor=cli_actor())
+            report = import_pfif(session, path, actor=cli_actor(), strict=strict)
         else:
             report = import_cases(session, path, actor=cli_actor())
-    console.print(report.summary())
+    console.print(report.summary(), markup=False, highlight=False, soft_wrap=True)
 
 
 @import_app.command("profiles")
@@ -101,9 +102,18 @@ def import_profiles_command(
 
 
 @import_app.command("pfif")
-def import_pfif_command(path: Path) -> None:
-    """Import PFIF 1.4 person and note records (atomic, idempotent)."""
-    _run_import("pfif", path)
+def import_pfif_command(
+    path: Path,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="All or nothing: any record the PFIF specification calls "
+                         "invalid stores nothing.")] = False,
+) -> None:
+    """Import PFIF 1.1-1.4 person and note records (idempotent).
+
+    Usable records are written and each unusable one is skipped with its number and
+    reason, as Person Finder's importer does; prints written / skipped / total.
+    """
+    _run_import("pfif", path, strict=strict)
 
 
 @import_app.command("cases")
@@ -126,7 +136,8 @@ def export_pfif_command(path: Path) -> None:
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check the audit chain: exit 0 when intact, 1 naming the first broken row."""
+    """Check the audit chain and its signed checkpoints: exit 0 when intact, 1 naming the
+    first broken event."""
     from homeward.registry.audit import verify_chain
     from homeward.registry.db import session_scope
 
@@ -134,11 +145,72 @@ def audit_verify() -> None:
     with session_scope(factory) as session:
         report = verify_chain(session)
     if report.ok:
-        console.print(f"audit chain intact: {report.events_checked:,} events")
+        console.print(f"audit chain intact: {report.events_checked:,} events, "
+                      f"{report.checkpoints_checked:,} signed checkpoints")
+        if report.note:
+            console.print(f"note: {report.note}")
         return
-    print(f"audit chain broken at event {report.first_broken_seq}: {report.problem} "
+    where = (f"at event {report.first_broken_seq}" if report.first_broken_seq is not None
+             else "in its checkpoints")
+    print(f"audit chain broken {where}: {report.problem} "
           f"({report.events_checked:,} events verified before it)")
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Verify the chain, then append a signed checkpoint of its head (run it from cron)."""
+    from homeward.registry.audit import AuditChainError, checkpoint
+    from homeward.registry.db import session_scope
+
+    _, factory = open_database()
+    try:
+        with session_scope(factory) as session:
+            mark = checkpoint(session)
+    except AuditChainError as error:
+        print(error)
+        raise typer.Exit(1) from None
+    if mark is None:
+        console.print("the audit chain is empty: nothing to checkpoint")
+        return
+    console.print(f"checkpoint of event {mark.seq:,} signed at {mark.at}")
+
+
+@audit_app.command("rekey")
+def audit_rekey(
+    old_key_file: Annotated[Path | None, typer.Option(
+        help="The chain key the events are hashed with now (rotation).")] = None,
+    unkeyed: Annotated[bool, typer.Option(
+        "--unkeyed", help="The events carry plain SHA-256 hashes (before keying).")] = False,
+) -> None:
+    """Verify the chain under its old key, re-hash it under the configured one, record
+    the re-keying and checkpoint the result."""
+    from homeward.config import get_settings
+    from homeward.registry.audit import AuditChainError, checkpoint, rekey_chain
+    from homeward.registry.db import session_scope
+    from homeward.security.audit_keys import AuditKeys, current_audit_keys
+
+    if unkeyed == (old_key_file is not None):
+        print("give exactly one of --old-key-file PATH and --unkeyed")
+        raise typer.Exit(2)
+    old = None
+    if old_key_file is not None:
+        if not old_key_file.exists():
+            print(f"no key file at {old_key_file}")
+            raise typer.Exit(2)
+        old = AuditKeys.from_settings(get_settings().model_copy(
+            update={"audit_key": None, "audit_key_file": old_key_file}))
+    new = current_audit_keys()
+    _, factory = open_database()
+    try:
+        with session_scope(factory) as session:
+            count = rekey_chain(session, new, old, actor=cli_actor())
+        with session_scope(factory) as session:
+            checkpoint(session, new)
+    except AuditChainError as error:
+        print(error)
+        raise typer.Exit(1) from None
+    console.print(f"{count:,} events re-keyed under key {new.key_id}")
 
 
 def dna_gaps_command(

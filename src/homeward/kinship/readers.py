@@ -48,6 +48,9 @@ def read_text(path: str | Path) -> str:
     :raises MalformedFileError: for an empty or binary file.
     """
     data = Path(path).read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        raise MalformedFileError("the file is gzip-compressed; decompress it and upload the "
+                                 "CSV", source=str(path))
     if not data.strip():
         raise MalformedFileError("the file is empty", source=str(path))
     if b"\x00" in data[:4096]:
@@ -61,9 +64,21 @@ def read_text(path: str | Path) -> str:
 
 
 def _rows(text: str) -> list[list[str]]:
+    """The cells of a CSV or tab-separated text.
+
+    :raises MalformedFileError: for a cell longer than the csv module's field limit
+        (131,072 characters; no genotype is near that) or a broken quote.
+    """
     first_line = text.splitlines()[0] if text else ""
     delimiter = "\t" if "\t" in first_line else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        limit = csv.field_size_limit()
+        reason = (f"a cell is longer than {limit} characters" if "field limit" in str(error)
+                  else f"not readable as CSV ({error})")
+        raise MalformedFileError(reason, row=reader.line_num) from None
     return [[cell.strip() for cell in row] for row in rows]
 
 
@@ -79,27 +94,35 @@ def detect_format(header: list[str]) -> str:
     raise MalformedFileError(
         "unrecognised header: expected 'sample,locus,allele1,allele2' (long), "
         "'Sample Name,Marker,Allele 1,Allele 2' (GeneMapper) or 'sample,<locus>,<locus>...' "
-        f"(wide); found {','.join(header[:6])!r}",
+        f"(wide); found {','.join(header[:6])[:80]!r}",
         row=1,
     )
 
 
-def read_profiles(path: str | Path, *, errors: list[InputError] | None = None) -> ProfileSet:
+def read_profiles(path: str | Path, *, errors: list[InputError] | None = None,
+                  source: str | None = None) -> ProfileSet:
     """Read a profile file in any supported layout.
 
     :param errors: when given, bad rows are appended to it (and skipped) instead of
         stopping at the first, so that an import can report every bad row at once.
+    :param source: the file's name in messages (default: the path).
     :raises InputError: (a subclass of it) naming file, row, sample and locus.
     """
-    source = str(path)
-    text = read_text(path)
+    source = source or str(path)
+    try:
+        text = read_text(path)
+    except MalformedFileError as error:
+        raise MalformedFileError(error.reason, source=source) from None
     return parse_profiles(text, source=source, errors=errors)
 
 
 def parse_profiles(text: str, *, source: str = "<text>",
                    errors: list[InputError] | None = None) -> ProfileSet:
     """Parse profile text (see module docstring for the layouts)."""
-    rows = list(_rows(text))
+    try:
+        rows = _rows(text)
+    except InputError as error:
+        raise error.located(source=source) from None
     if not rows or not any(rows[0]):
         raise MalformedFileError("the file has no header row", source=source)
     collector = _Collector(errors, source)

@@ -62,6 +62,37 @@ class User(Base):
     report_id: Mapped[int | None] = mapped_column(ForeignKey("missing_reports.id"))
 
 
+class UserSession(Base):
+    """One sign-in, held on the server so that it can be ended (web/sessions.py).
+
+    ``id`` is the SHA-256 of the random token in the signed cookie, never the token itself.
+    """
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class RoleChangeRequest(Base):
+    """A role or jurisdiction change that waits for a second administrator (four eyes)."""
+
+    __tablename__ = "role_change_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    jurisdiction: Mapped[str | None] = mapped_column(String(60))
+    institution: Mapped[str | None] = mapped_column(String(200))
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # approved | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Operation(Base):
     """A police operation that rescued children and detained suspects."""
 
@@ -74,6 +105,13 @@ class Operation(Base):
     children_rescued: Mapped[int | None] = mapped_column(Integer)
     suspects_detained: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str | None] = mapped_column(Text)
+    # case code names such as "7·14" or "2011·11·18" look like dates but name a case
+    code_name: Mapped[str | None] = mapped_column(String(40))
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    lead_agency: Mapped[str | None] = mapped_column(String(200))
+    cities: Mapped[list[Any]] = mapped_column(default=list)
+    officers_deployed: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class MissingReport(Base):
@@ -139,6 +177,11 @@ class FoundChild(Base):
     estimated_birth_date: Mapped[dt.date | None] = mapped_column(Date)
     description: Mapped[str | None] = mapped_column(Text)
     rescued_from_address: Mapped[str | None] = mapped_column(String(300))
+    distinguishing_marks: Mapped[str | None] = mapped_column(Text)
+    languages: Mapped[str | None] = mapped_column(String(200))  # languages or dialect spoken
+    found_with: Mapped[str | None] = mapped_column(Text)  # the household and persons present
+    # the household recorded as having bought the child (a suspect, by id, where known)
+    buyer_suspect_id: Mapped[int | None] = mapped_column(ForeignKey("suspects.id"))
     jurisdiction: Mapped[str | None] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(30), default="registered")
     status_reason: Mapped[str | None] = mapped_column(Text)
@@ -178,6 +221,9 @@ class Suspect(Base):
     id_number: Mapped[str | None] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(30))
     household_address: Mapped[str | None] = mapped_column(String(300))
+    phones: Mapped[list[Any]] = mapped_column(default=list)
+    # a parent who sold their own child: the relative record of the missing report
+    relative_id: Mapped[int | None] = mapped_column(ForeignKey("relatives.id"))
 
 
 class SuspectChildLink(Base):
@@ -202,6 +248,10 @@ class Placement(Base):
     address: Mapped[str | None] = mapped_column(String(300))
     started_on: Mapped[dt.date] = mapped_column(Date)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    ended_reason: Mapped[str | None] = mapped_column(String(200))
+    # every adult of a foster household, by ID number (compared with the case's suspects)
+    household_id_numbers: Mapped[list[Any]] = mapped_column(default=list)
+    placed_by: Mapped[str | None] = mapped_column(String(80))
 
     child: Mapped[FoundChild] = relationship(back_populates="placements")
 
@@ -293,6 +343,9 @@ class Reunification(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     child_consent: Mapped[bool | None] = mapped_column(Boolean)
     follow_up_visits: Mapped[list[Any]] = mapped_column(default=list)
+    place: Mapped[str | None] = mapped_column(String(300))
+    present: Mapped[list[Any]] = mapped_column(default=list)
+    recorded_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class Source(Base):
@@ -450,3 +503,79 @@ class Notification(Base):
     entity_id: Mapped[int] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text)
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SuspectKinship(Base):
+    """Kinship between two suspects: family-based rings divide the work among relatives."""
+
+    __tablename__ = "suspect_kinships"
+    __table_args__ = (UniqueConstraint("suspect_id", "relative_suspect_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suspect_id: Mapped[int] = mapped_column(ForeignKey("suspects.id"), index=True)
+    relative_suspect_id: Mapped[int] = mapped_column(ForeignKey("suspects.id"))
+    kinship: Mapped[str] = mapped_column(String(40))  # spouse, sibling, parent, child...
+
+
+class ChildTransaction(Base):
+    """A sale of a child in a case: price in yuan, date, place, seller and buyer."""
+
+    __tablename__ = "child_transactions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    found_child_id: Mapped[int] = mapped_column(ForeignKey("found_children.id"), index=True)
+    operation_id: Mapped[int | None] = mapped_column(ForeignKey("operations.id"))
+    seller_suspect_id: Mapped[int | None] = mapped_column(ForeignKey("suspects.id"))
+    buyer_suspect_id: Mapped[int | None] = mapped_column(ForeignKey("suspects.id"))
+    price_yuan: Mapped[int | None] = mapped_column(Integer)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(80))
+
+
+class CareVisit(Base):
+    """A visit to a child in care (health, schooling, a note): a record of its own."""
+
+    __tablename__ = "care_visits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    found_child_id: Mapped[int] = mapped_column(ForeignKey("found_children.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))  # health | schooling | note
+    note: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+
+
+class FamilyNotification(Base):
+    """How and when a family was told that a match is confirmed, and what comes next."""
+
+    __tablename__ = "family_notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id"), index=True)
+    notified_by: Mapped[str] = mapped_column(String(80))
+    person_told: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(20))  # in-person | phone | letter | app
+    notified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+
+
+class WelfareReview(Base):
+    """The conclusion of a child-welfare review when a matched parent is a suspect or sold
+    the child: return with support, do not return, or another placement."""
+
+    __tablename__ = "welfare_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id"), unique=True)
+    conclusion: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(80))
+    concluded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DnaAppointment(Base):
+    """A relative's appointment to give DNA at a police station."""
+
+    __tablename__ = "dna_appointments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relative_id: Mapped[int] = mapped_column(ForeignKey("relatives.id"), index=True)
+    station: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    booked_by: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20), default="booked")  # kept | missed

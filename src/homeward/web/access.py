@@ -10,10 +10,24 @@ see users and the audit log, not children's files.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, false, or_, select, true
+from collections.abc import Sequence
+from functools import lru_cache
+
+from sqlalchemy import Row, Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from homeward.registry.models import FoundChild, Match, MissingReport, Placement, User
+from homeward.intake.places import EXONYMS, EXTRA_ENGLISH, find_places
+from homeward.registry.gazetteer import core_name, places
+from homeward.registry.models import (
+    FoundChild,
+    LeadLink,
+    Match,
+    MissingReport,
+    Placement,
+    Source,
+    Tip,
+    User,
+)
 
 ROLES = ("administrator", "police", "lab_analyst", "reviewer", "care_staff", "family",
          "volunteer")
@@ -30,7 +44,31 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "care": frozenset({"care_staff"}),
     "family": frozenset({"family"}),
     "admin": frozenset({"administrator"}),
+    # from raid to reunion
+    "register_children": frozenset({"police"}),
+    "suspects": frozenset({"police"}),
+    "relatives": frozenset({"police", "family"}),
+    "place": frozenset({"care_staff"}),
+    "child_consent": frozenset({"care_staff", "police"}),
+    "notify_family": frozenset({"police"}),
+    "reunion": frozenset({"police"}),
+    "welfare_review": frozenset({"reviewer"}),
+    "adoption": frozenset({"reviewer"}),
 }
+
+# Capabilities that open a child's file or DNA: the roles holding them (and the role that
+# approves changes, administrator) are granted only with a second administrator's approval.
+OPENS_CHILDREN_OR_DNA = frozenset({"cases", "operations", "tips", "leads", "lab",
+                                   "second_sample", "review", "care", "family"})
+FOUR_EYES_ROLES = frozenset(
+    {role for capability in OPENS_CHILDREN_OR_DNA for role in CAPABILITIES[capability]}
+    | CAPABILITIES["admin"])
+
+
+def change_needs_approval(role: str) -> bool:
+    """Whether giving an account this role (or a new jurisdiction or institution in it)
+    needs a second administrator. Taking every right away (volunteer) never does."""
+    return role in FOUR_EYES_ROLES
 
 
 def can(user: User | None, capability: str) -> bool:
@@ -68,7 +106,12 @@ def visible_children(user: User) -> Select:
         placed_here = exists().where(Placement.found_child_id == FoundChild.id,
                                      Placement.institution == user.institution,
                                      Placement.ended_on.is_(None))
-        return query.where(placed_here)
+        if not user.jurisdiction:
+            return query.where(placed_here)
+        # children of the care staff's province who wait for their first placement
+        awaiting = FoundChild.status == "registered"
+        return query.where(or_(placed_here, and_(awaiting, _in_jurisdiction(
+            FoundChild.jurisdiction, user))))
     return query.where(false())
 
 
@@ -82,3 +125,91 @@ def may_open_child(session: Session, user: User, child_id: int) -> bool:
     query = visible_children(user).where(FoundChild.id == child_id).with_only_columns(
         FoundChild.id)
     return session.scalar(query) is not None
+
+
+# --- tips -----------------------------------------------------------------------------
+# A tip follows the jurisdiction of every province it names (its place and its text, read
+# as intake reads them: intake/places.py) and of the cases it is linked to (its report,
+# and links proposed or accepted to missing reports). A tip that names no place and is
+# linked to nothing is for the national desk only. A tip has no stored jurisdiction, so
+# for provincial police the database applies a coarse filter (the text contains a name of
+# the province or of one of its cities) and keep_visible_tips then reads each candidate.
+
+
+def tip_provinces(place: str | None, text: str) -> frozenset[str]:
+    """The province codes of the places a tip names."""
+    return frozenset(m.unit.adcode[:2] for m in find_places(f"{place or ''} {text}")
+                     if m.unit.adcode)
+
+
+@lru_cache(maxsize=64)
+def _spellings_of_province(code: str) -> tuple[str, ...]:
+    """Lower-case spellings covering every name intake reads as this province or one of
+    its cities (a superset: the exact reading is tip_provinces)."""
+    names: set[str] = set()
+    by_name = {p.name: p for p in places().values()}
+    for place in places().values():
+        if place.province_code != code or not (place.is_province or place.is_city):
+            continue
+        short = core_name(place.name)
+        names.add(short if len(short) >= 2 else place.name)
+        english = EXONYMS.get(place.name, place.name_en).lower()
+        names |= {english, english.replace("'", "")}
+    names |= {alias.lower() for alias, name in EXTRA_ENGLISH.items()
+              if by_name[name].province_code == code}
+    return tuple(sorted(names))
+
+
+def _tip_linked_here(user: User):
+    here = _in_jurisdiction(MissingReport.jurisdiction, user)
+    return or_(
+        exists().where(MissingReport.id == Tip.report_id, here),
+        exists().where(LeadLink.subject == "tip", LeadLink.subject_id == Tip.id,
+                       LeadLink.target == "missing_report", LeadLink.status != "rejected",
+                       LeadLink.target_id == MissingReport.id, here))
+
+
+def visible_tips(user: User) -> Select:
+    """``(Tip, Source)`` rows that may be this user's; pass them through keep_visible_tips
+    (or use first_visible_tips / may_open_tip), which drops the coarse filter's extras."""
+    query = select(Tip, Source).join(Source, Tip.source_id == Source.id)
+    if user.role != "police" or not user.jurisdiction:
+        return query.where(false())
+    if user.jurisdiction == NATIONAL:
+        return query
+    said = func.lower(func.coalesce(Tip.place, "") + " " + Source.text)
+    names_here = or_(*(said.contains(name, autoescape=True)
+                       for name in _spellings_of_province(user.jurisdiction)), false())
+    return query.where(or_(_tip_linked_here(user), names_here))
+
+
+def keep_visible_tips(session: Session, user: User, rows: Sequence[Row]) -> list[Row]:
+    """The rows of visible_tips that this user may see (exact)."""
+    if user.role == "police" and user.jurisdiction == NATIONAL:
+        return list(rows)
+    if not rows or user.role != "police" or not user.jurisdiction:
+        return []
+    ids = [row[0].id for row in rows]
+    linked = set(session.scalars(select(Tip.id).where(Tip.id.in_(ids),
+                                                      _tip_linked_here(user))))
+    return [row for row in rows if row[0].id in linked
+            or user.jurisdiction in tip_provinces(row[0].place, row[1].text)]
+
+
+def first_visible_tips(session: Session, user: User, query: Select, limit: int,
+                       batch: int = 200) -> list[Row]:
+    """The first ``limit`` rows of a (refined, ordered) visible_tips query this user may see."""
+    kept: list[Row] = []
+    offset = 0
+    while len(kept) < limit:
+        rows = session.execute(query.limit(batch).offset(offset)).all()
+        kept += keep_visible_tips(session, user, rows)
+        if len(rows) < batch:
+            break
+        offset += batch
+    return kept[:limit]
+
+
+def may_open_tip(session: Session, user: User, tip_id: int) -> bool:
+    return bool(first_visible_tips(session, user, visible_tips(user).where(Tip.id == tip_id),
+                                   1))

@@ -25,16 +25,23 @@ from homeward.web.dashboards import REVIEW_STATES
 from homeward.web.deps import DB, check_csrf, csrf_token, current_user, needs
 from homeward.web.family_view import FamilyCase, family_case
 from homeward.web.intake_forms import FamilyRegistration, TipIn, register_family_case, submit_tip
+from homeward.web.limits import limit_submission, redeem_proof
+from homeward.web.params import RecordId
 from homeward.web.publishing import PublicAlert
-from homeward.web.signin import SignInRefused, client_address, sign_in
-from homeward.web.views.cases import open_child, open_report
+from homeward.web.records import open_child, open_report
+from homeward.web.signin import (
+    SignInRefused,
+    change_own_password,
+    client_address,
+    sign_in,
+    sign_out,
+)
 from homeward.web.views.lab import import_upload, subject_of
 from homeward.web.views.review import review_sheet
-from homeward.workflow import review, samples
+from homeward.workflow import accounts, review, samples
 from homeward.workflow.errors import ImportFailedError
 
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Specimen = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,80}$")]
+Specimen = Annotated[str, Path(pattern=samples.SPECIMEN_ID_PATTERN)]
 Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00]*$")]
 
 public = APIRouter(prefix="/api/v1", tags=["public"])
@@ -112,7 +119,7 @@ class ReviewOut(MatchOut):
 
 
 class SecondSampleIn(BaseModel):
-    specimen_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,80}$")]
+    specimen_id: Annotated[str, Field(pattern=samples.SPECIMEN_ID_PATTERN)]
 
 
 class DecisionIn(BaseModel):
@@ -121,7 +128,7 @@ class DecisionIn(BaseModel):
 
 
 class SampleIn(BaseModel):
-    specimen_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,80}$")]
+    specimen_id: Annotated[str, Field(pattern=samples.SPECIMEN_ID_PATTERN)]
     subject: Annotated[str, Field(pattern=r"^(FC-[0-9A-Za-z-]{1,40}|relative:[0-9]{1,9})$")]
     collected_by: Name
     consent_by: Annotated[str, Field(min_length=1, max_length=200)]
@@ -140,12 +147,18 @@ class UploadOut(BaseModel):
     match_candidates: list[int]
 
 
-def _limit_anonymous(request: Request) -> None:
-    limiter = request.app.state.submissions
-    key = f"ip:{client_address(request)}"
-    if limiter.blocked(key):
-        raise HTTPException(429, "too many submissions from this address; try later")
-    limiter.hit(key)
+class ChallengeOut(BaseModel):
+    challenge: str
+    bits: int
+    expires_in: int
+
+
+class RegistrationIn(FamilyRegistration):
+    """A family's registration with its proof of work (``GET /public/reports/challenge``,
+    then a ``nonce`` such that sha256(challenge + nonce) begins with ``bits`` zero bits)."""
+
+    challenge: Annotated[str, Field(max_length=200)]
+    nonce: Annotated[str, Field(max_length=32)]
 
 
 # --- public ---------------------------------------------------------------------------
@@ -170,7 +183,7 @@ def get_alert(report_id: RecordId, session: Session = DB) -> Any:
 async def search_alerts(request: Request,
                         q: Annotated[str, Query(min_length=1, max_length=100)]) -> Any:
     """Published alerts by name (characters or pinyin, any order), best first."""
-    with request.app.state.factory() as session:  # on the loop: see publishing.search
+    with request.app.state.read_factory() as session:  # on the loop: see publishing.search
         found = publishing.search(session, request.app.state.names, q)
     return JSONResponse([a.as_json() for a in found])
 
@@ -183,18 +196,26 @@ def public_statistics(session: Session = DB) -> dict[str, Any]:
 @public.post("/tips", response_model=TipOut, status_code=201,
              responses={429: {"description": "rate limited"}})
 def post_tip(tip: TipIn, request: Request, session: Session = DB) -> Any:
-    _limit_anonymous(request)
+    limit_submission(request, "tip")
     record = submit_tip(session, tip, client=client_address(request),
                         secret=request.app.state.client_secret)
     return {"id": record.id, "urgent": record.urgent, "status": record.status}
 
 
+@public.get("/public/reports/challenge", response_model=ChallengeOut)
+def registration_challenge(request: Request) -> Any:
+    """A proof-of-work challenge for one registration (usable once, until it expires)."""
+    return request.app.state.challenges.issue().as_json()
+
+
 @public.post("/public/reports", response_model=RegistrationOut, status_code=201,
-             responses={409: {"description": "user name taken or dates inconsistent"},
+             responses={400: {"description": "proof of work missing, wrong or used"},
+                        409: {"description": "user name taken or dates inconsistent"},
                         429: {"description": "rate limited"}})
-def register_report(form: FamilyRegistration, request: Request,
+def register_report(form: RegistrationIn, request: Request,
                     session: Session = DB) -> Any:
-    _limit_anonymous(request)
+    redeem_proof(request, form.challenge, form.nonce)
+    limit_submission(request, "registration")
     account = register_family_case(session, form)
     return {"report_id": account.report_id, "username": account.username}
 
@@ -214,8 +235,10 @@ def open_session(credentials: Credentials, request: Request, session: Session = 
 # --- signed in ------------------------------------------------------------------------
 
 @private.delete("/session", status_code=204)
-def sign_out(request: Request) -> None:
-    request.session.clear()
+def close_session(request: Request, everywhere: bool = False, session: Session = DB,
+                  user: User | None = Depends(current_user)) -> None:
+    """Sign out: this session ends on the server (``everywhere``: every session)."""
+    sign_out(request, session, user, everywhere=everywhere)
 
 
 @private.get("/me")
@@ -236,7 +259,8 @@ def list_reports(status: Annotated[str | None, Query(pattern="^[a-z_]{1,30}$")] 
     reports = session.scalars(query.order_by(MissingReport.id).limit(limit)
                               .offset(offset)).all()
     audit.record(session, actor=user.username, action="list", entity="missing_report",
-                 entity_id="api", details={"shown": len(reports)})
+                 entity_id="api", details={"shown": len(reports),
+                                          "ids": [r.id for r in reports]})
     return reports
 
 
@@ -337,6 +361,136 @@ def get_profile(specimen_id: Specimen, request: Request, session: Session = DB,
 def verify_audit(session: Session = DB,
                  user: User = Depends(needs("admin"))) -> dict[str, Any]:
     return audit.verify_chain(session).__dict__
+
+
+# --- accounts (workflow/accounts.py) --------------------------------------------------
+
+Password = Annotated[str, Field(min_length=accounts.MIN_PASSWORD_LENGTH, max_length=200)]
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: Annotated[str, Field(min_length=1, max_length=200)]
+    new_password: Password
+
+
+class PasswordResetIn(BaseModel):
+    password: Password
+
+
+class RoleIn(BaseModel):
+    role: Annotated[str, Field(pattern=r"^[a-z_]{1,30}$")]
+    jurisdiction: Annotated[str | None, Field(max_length=60)] = None
+    institution: Annotated[str | None, Field(max_length=200)] = None
+
+
+class AccountIn(RoleIn):
+    username: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.@-]{3,60}$")]
+    display_name: Annotated[str, Field(min_length=1, max_length=120)]
+    password: Password
+
+
+class AccountOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    jurisdiction: str | None
+    institution: str | None
+    active: bool
+
+
+class RoleChangeOut(BaseModel):
+    id: int
+    user_id: int
+    role: str
+    jurisdiction: str | None
+    institution: str | None
+    requested_by: str
+    status: str
+
+
+class AccountChangeOut(BaseModel):
+    account: AccountOut
+    pending_role_change: RoleChangeOut | None
+
+
+def _change_out(account: User, request: Any) -> dict[str, Any]:
+    return {"account": AccountOut.model_validate(account, from_attributes=True),
+            "pending_role_change": None if request is None else
+            RoleChangeOut.model_validate(request, from_attributes=True)}
+
+
+@private.post("/me/password", response_model=SessionOut)
+def change_my_password(body: PasswordChangeIn, request: Request, session: Session = DB,
+                       user: User | None = Depends(current_user)) -> Any:
+    """Change your own password: every session of the account ends and this client gets
+    a new one (with a new CSRF token)."""
+    if user is None:
+        raise HTTPException(401, "sign in first")
+    try:
+        change_own_password(request, session, user, body.current_password, body.new_password)
+    except SignInRefused as refused:
+        raise HTTPException(refused.status_code, str(refused)) from None
+    return {"username": user.username, "role": user.role, "csrf_token": csrf_token(request)}
+
+
+@private.get("/users", response_model=list[AccountOut])
+def list_accounts(session: Session = DB, user: User = Depends(needs("admin"))) -> Any:
+    return accounts.list_users(session)
+
+
+@private.post("/users", response_model=AccountChangeOut, status_code=201)
+def create_account(body: AccountIn, session: Session = DB,
+                   user: User = Depends(needs("admin"))) -> Any:
+    """A new staff account; a role that opens children's files or DNA (or administrator)
+    waits for a second administrator, and the account has no rights until then."""
+    account, pending = accounts.create_user(
+        session, actor=user.username, username=body.username,
+        display_name=body.display_name, role=body.role, password=body.password,
+        jurisdiction=body.jurisdiction, institution=body.institution)
+    return _change_out(account, pending)
+
+
+@private.post("/users/{user_id}/role", response_model=AccountChangeOut)
+def change_account_role(user_id: RecordId, body: RoleIn, session: Session = DB,
+                        user: User = Depends(needs("admin"))) -> Any:
+    account = accounts.get_user(session, user_id)
+    pending = accounts.request_role_change(session, actor=user.username, account=account,
+                                           role=body.role, jurisdiction=body.jurisdiction,
+                                           institution=body.institution)
+    return _change_out(account, pending)
+
+
+@private.post("/users/{user_id}/password", status_code=204)
+def reset_account_password(user_id: RecordId, body: PasswordResetIn, session: Session = DB,
+                           user: User = Depends(needs("admin"))) -> None:
+    accounts.reset_password(session, actor=user.username,
+                            account=accounts.get_user(session, user_id), password=body.password)
+
+
+@private.post("/users/{user_id}/deactivate", status_code=204)
+def deactivate_account(user_id: RecordId, session: Session = DB,
+                       user: User = Depends(needs("admin"))) -> None:
+    accounts.set_active(session, actor=user.username,
+                        account=accounts.get_user(session, user_id), active=False)
+
+
+@private.get("/role-changes", response_model=list[RoleChangeOut])
+def list_role_changes(session: Session = DB, user: User = Depends(needs("admin"))) -> Any:
+    return accounts.pending_requests(session)
+
+
+@private.post("/role-changes/{request_id}/approve", response_model=AccountOut)
+def approve_role_change(request_id: RecordId, session: Session = DB,
+                        user: User = Depends(needs("admin"))) -> Any:
+    """The second administrator's approval (never the requester's nor the account's)."""
+    return accounts.approve_role_change(session, approver=user.username, request_id=request_id)
+
+
+@private.post("/role-changes/{request_id}/reject", status_code=204)
+def reject_role_change(request_id: RecordId, session: Session = DB,
+                       user: User = Depends(needs("admin"))) -> None:
+    accounts.reject_role_change(session, approver=user.username, request_id=request_id)
 
 
 router = APIRouter()

@@ -9,19 +9,26 @@ from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 
 from homeward.config import Settings, get_settings
-from homeward.registry.db import make_engine, make_session_factory
+from homeward.registry.audit import AUDIT_KEYS
+from homeward.registry.db import make_engine, make_read_session_factory, make_session_factory
+from homeward.security.audit_keys import current_audit_keys
 from homeward.security.crypto import ProfileCipher, key_from_file
 from homeward.web import i18n
+from homeward.web.challenges import ChallengeBook
+from homeward.web.limits import SubmissionLimits
 from homeward.web.name_search import NameIndex
+from homeward.web.params import validation_reply
 from homeward.web.rendering import render
-from homeward.web.security import SECURITY_HEADERS, RateLimiter
+from homeward.web.security import SECURITY_HEADERS, SignInThrottle
+from homeward.web.writer_gate import gate_for
 from homeward.workflow.errors import (
     NotFoundError,
     PermissionDeniedError,
@@ -29,7 +36,6 @@ from homeward.workflow.errors import (
 )
 
 HERE = Path(__file__).parent
-SESSION_HOURS = 8
 
 
 class LanguageAndHeaders:
@@ -103,14 +109,28 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.factory = make_session_factory(engine)
+    # the audit chain's keys of these settings (not only the process's)
+    app.state.factory.configure(info={AUDIT_KEYS: current_audit_keys(settings)})
+    app.state.read_factory = make_read_session_factory(engine)  # never waits for writers
+    app.state.writer_gate = gate_for(engine.dialect.name)
     app.state.cipher = ProfileCipher.from_settings(settings)
-    app.state.throttle = RateLimiter(settings.login_attempts, settings.login_window_seconds)
-    app.state.submissions = RateLimiter(20, 600)  # anonymous tips and registrations
+    app.state.throttle = SignInThrottle(
+        per_account_address=settings.login_attempts,
+        per_address=settings.login_address_attempts,
+        per_account=settings.login_account_attempts,
+        base_delay=settings.login_backoff_seconds,
+        max_delay=settings.login_backoff_max_seconds,
+        forget_after=settings.login_forget_seconds)
+    app.state.submissions = SubmissionLimits(settings)  # anonymous tips, registrations
+    app.state.challenges = ChallengeBook(_session_secret(settings),
+                                         bits=settings.registration_proof_bits,
+                                         lifetime_seconds=settings.registration_challenge_seconds)
     app.state.names = NameIndex()
     app.state.client_secret = _session_secret(settings)  # keys the hash of tip senders
 
     app.add_middleware(SessionMiddleware, secret_key=_session_secret(settings),
-                       session_cookie="homeward_session", max_age=SESSION_HOURS * 3600,
+                       session_cookie="homeward_session",
+                       max_age=settings.session_absolute_hours * 3600,
                        same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(LanguageAndHeaders, secure=settings.secure_cookies)
 
@@ -123,6 +143,29 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return render(request, "error.html", status_code=error.status_code,
                       message=str(error.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError):
+        """Where and why, never the whole input back (web/params.py validation_reply)."""
+        errors = validation_reply(error.errors())
+        if _wants_json(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        return render(request, "error.html", status_code=422, message="; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors))
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def id_out_of_range(request: Request, error: Exception):
+        """An id beyond the database's integer range (SQLite: 64 bits, an OverflowError;
+        PostgreSQL: SQLSTATE 22003) names no record. Routes bound their ids (web/params.py
+        RecordId); this answers for any that does not."""
+        out_of_range = ("SQLite INTEGER" in str(error) if isinstance(error, OverflowError)
+                        else getattr(getattr(error, "orig", None), "sqlstate", None) == "22003")
+        if not out_of_range:
+            raise error
+        if _wants_json(request):
+            return JSONResponse({"detail": "no such record"}, status_code=404)
+        return render(request, "error.html", status_code=404, message="no such record")
 
     @app.exception_handler(WorkflowError)
     async def workflow_error(request: Request, error: WorkflowError):
@@ -142,10 +185,23 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return JSONResponse({"status": "ok"})
 
     from homeward.web.api import router as api_router
-    from homeward.web.views import admin, care, cases, family, lab, leads, public, review, staff
+    from homeward.web.api_raid import router as raid_api_router
+    from homeward.web.views import (
+        admin,
+        care,
+        cases,
+        family,
+        lab,
+        leads,
+        public,
+        raid,
+        review,
+        staff,
+    )
 
-    for module in (public, staff, cases, leads, lab, review, care, family, admin):
+    for module in (public, staff, cases, leads, lab, review, care, family, admin, raid):
         app.include_router(module.router)
     app.include_router(api_router)
+    app.include_router(raid_api_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -8,17 +8,18 @@ the session's CSRF token (a form field, or the ``X-CSRF-Token`` header for the A
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homeward.registry.db import session_scope
 from homeward.registry.models import User
-from homeward.web import access
+from homeward.web import access, sessions
 from homeward.web.security import csrf_matches, new_csrf_token
+from homeward.web.writer_gate import entered
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -40,10 +41,25 @@ class Viewer:
                    user.jurisdiction, user.institution)
 
 
-def db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed on success (reads are audited too)."""
-    with session_scope(request.app.state.factory) as session:
-        yield session
+async def db(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request: committed on success (reads are audited too).
+
+    The session is opened behind the writer gate (web/writer_gate.py, SQLite only) and its
+    commit or rollback runs in a worker thread, never on the event loop.
+    """
+    async with entered(getattr(request.app.state, "writer_gate", None)):
+        session = request.app.state.factory()
+        # The end of a transaction never waits for a handler thread: handlers may all be
+        # waiting for the lock this transaction holds (the audit chain's single writer).
+        ending = anyio.CapacityLimiter(1)
+        try:
+            yield session
+            await anyio.to_thread.run_sync(session.commit, limiter=ending)
+        except BaseException:
+            await anyio.to_thread.run_sync(session.rollback, limiter=ending)
+            raise
+        finally:
+            await anyio.to_thread.run_sync(session.close, limiter=ending)
 
 
 # Commit before the answer is sent ("function" scope): a client that follows a redirect
@@ -59,12 +75,8 @@ def csrf_token(request: Request) -> str:
 
 
 def current_user(request: Request, session: Session = DB) -> User | None:
-    user_id = request.session.get("user_id")
-    user = None
-    if user_id is not None:
-        user = session.scalar(select(User).where(User.id == user_id, User.active))
-        if user is None:
-            request.session.clear()
+    """The account of the request's live server-side session (web/sessions.py)."""
+    user = sessions.resolve(request, session)
     request.state.user = Viewer.of(user) if user else None
     return user
 

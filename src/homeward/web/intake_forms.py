@@ -20,6 +20,32 @@ from homeward.web.security import hash_password
 from homeward.workflow import cases
 from homeward.workflow.errors import RuleViolationError
 
+# Plausible dates, defined once. A missing child was born after 1900 and not in the future;
+# a tip's sighting is after 1950 and not later than now, allowing a little clock skew (a
+# form's local time without a zone may be up to 14 hours ahead of UTC, UTC+14).
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+EARLIEST_SIGHTING = dt.datetime(1950, 1, 1, tzinfo=dt.UTC)
+CLOCK_SKEW = dt.timedelta(minutes=10)
+WIDEST_ZONE = dt.timedelta(hours=14)
+MIN_TIP_CHARS = 5
+
+
+def _storable(value: str) -> str:
+    """Refuse what no database column keeps: NUL and lone surrogates (broken UTF-16)."""
+    if "\x00" in value:
+        raise ValueError("the text contains a NUL character")
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        raise ValueError("the text contains an invalid character (a lone surrogate)")
+    return value
+
+
+def _plausible_date(value: dt.date, what: str) -> dt.date:
+    if value < EARLIEST_BIRTH:
+        raise ValueError(f"the {what} is before {EARLIEST_BIRTH.year}; check the year")
+    if value > dt.date.today():
+        raise ValueError(f"the {what} cannot be in the future")
+    return value
+
 
 class FamilyRegistration(BaseModel):
     child_name: str = Field(min_length=1, max_length=100)
@@ -35,19 +61,65 @@ class FamilyRegistration(BaseModel):
     username: str = Field(min_length=3, max_length=60, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(min_length=10, max_length=200)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        return _storable(value) if isinstance(value, str) else value
+
+    @field_validator("child_name", "parent_name", "contact", mode="after")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("this field cannot be only spaces")
+        return value.strip()
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth(cls, value: dt.date) -> dt.date:
+        return _plausible_date(value, "birth date")
+
     @field_validator("last_seen_date")
     @classmethod
-    def _not_future(cls, value: dt.date) -> dt.date:
-        if value > dt.date.today():
-            raise ValueError("the date last seen cannot be in the future")
-        return value
+    def _plausible_last_seen(cls, value: dt.date) -> dt.date:
+        return _plausible_date(value, "date last seen")
 
 
 class TipIn(BaseModel):
-    text: str = Field(min_length=5, max_length=5000)
+    text: str = Field(min_length=MIN_TIP_CHARS, max_length=5000)
     place: str = Field(default="", max_length=300)
     seen_at: dt.datetime | None = None
     contact: str = Field(default="", max_length=200)
+
+    @field_validator("text", "place", "contact", mode="after")
+    @classmethod
+    def _storable_text(cls, value: str) -> str:
+        return _storable(value)
+
+    @field_validator("text", mode="after")
+    @classmethod
+    def _says_something(cls, value: str) -> str:
+        if len(value.strip()) < MIN_TIP_CHARS:
+            raise ValueError(f"write at least {MIN_TIP_CHARS} characters (not counting "
+                             "spaces) about what you saw")
+        return value.strip()
+
+    @field_validator("seen_at", mode="after")
+    @classmethod
+    def _plausible_sighting(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is None:
+            return None
+        now = dt.datetime.now(dt.UTC)
+        if value.tzinfo is None:  # a form's local time: compare as if in the widest zone
+            latest = (now + WIDEST_ZONE + CLOCK_SKEW).replace(tzinfo=None)
+            earliest = EARLIEST_SIGHTING.replace(tzinfo=None) - WIDEST_ZONE
+        else:
+            latest, earliest = now + CLOCK_SKEW, EARLIEST_SIGHTING
+        if value > latest:
+            raise ValueError("the time seen cannot be in the future")
+        if value < earliest:
+            raise ValueError(f"the time seen is before {EARLIEST_SIGHTING.year}; check "
+                             "the year")
+        return value
 
 
 def _place(province_code: str, city: str):

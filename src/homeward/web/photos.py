@@ -13,6 +13,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_SIDE = 1600
+# Pixels are what decoding costs (4 bytes each once converted), not bytes on the wire: an
+# 11,000 x 11,000 PNG of 118 KB decodes to over a gigabyte. Staff uploads may be large
+# scans; an anonymous tip's photo is at most a phone photo (12 MP, 4032 x 3024).
+MAX_PIXELS = 50_000_000
+ANONYMOUS_MAX_PIXELS = 16_000_000
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
@@ -20,8 +25,11 @@ class PhotoError(ValueError):
     """The upload is not an acceptable photo."""
 
 
-def clean_photo(data: bytes) -> tuple[bytes, str]:
-    """The photo's pixels only, upright and at most MAX_SIDE pixels, and its media type."""
+def clean_photo(data: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[bytes, str]:
+    """The photo's pixels only, upright and at most MAX_SIDE pixels, and its media type.
+
+    The size in the header is checked against ``max_pixels`` before any pixel is decoded.
+    """
     if not data:
         raise PhotoError("the photo is empty")
     if len(data) > MAX_BYTES:
@@ -32,6 +40,12 @@ def clean_photo(data: bytes) -> tuple[bytes, str]:
                 raise PhotoError(f"photo format {image.format} is not accepted; use JPEG, PNG "
                                  "or WebP")
             fmt = image.format
+            width, height = image.size
+            if width * height > max_pixels:
+                raise PhotoError(f"the photo has {width} x {height} pixels; at most "
+                                 f"{max_pixels // 1_000_000} million are accepted")
+            if fmt == "JPEG":  # decode at the smallest scale still larger than MAX_SIDE
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
             image.load()
             upright = ImageOps.exif_transpose(image)
             pixels = upright.convert("RGB" if fmt == "JPEG" else "RGBA")

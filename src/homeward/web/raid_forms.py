@@ -20,8 +20,8 @@ from homeward.registry import audit
 from homeward.registry.models import FoundChild, Operation, Photo, Relative, Suspect, User
 from homeward.web.access import NATIONAL, visible_children
 from homeward.workflow import operations
-from homeward.workflow.cases import PLACEMENT_KINDS, RELATION_TO_TEST
 from homeward.workflow.care import VISIT_KINDS
+from homeward.workflow.cases import PLACEMENT_KINDS, RELATION_TO_TEST
 from homeward.workflow.path import OperationOverview, operation_overview
 from homeward.workflow.review import NOTIFICATION_METHODS
 from homeward.workflow.states import WELFARE_CONCLUSIONS

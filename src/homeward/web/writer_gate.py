@@ -1,15 +1,18 @@
-"""One database request at a time per process on SQLite, queued on the event loop.
+"""One database request at a time per process, queued on the event loop.
 
-SQLite has one writer (registry/db.py: request transactions begin IMMEDIATE and wait on
-the busy timeout). A request takes the write lock in one worker thread (the signed-in
-user's query) and needs a worker thread again for its handler and its commit. When every
-thread of the small pool is taken by requests that wait for the lock, the holder never
-gets a thread back to commit: all wait until the busy timeout and fail (the probe: 50
-tips at once, 3 stored, 20 answered 500, 27 timed out). The gate orders requests on the
-loop *before* they take a thread, so the holder always finds one. It costs little: the
-handlers share the interpreter lock on few cores anyway (config.web_threads). Other
-processes (several uvicorn workers) still queue on SQLite's busy timeout, which works
-because each process's holder has threads of its own. PostgreSQL needs no gate.
+The registry has one writer at a time: SQLite by design (registry/db.py: request
+transactions begin IMMEDIATE and wait on the busy timeout), PostgreSQL for the audit
+chain (its transaction-level advisory lock, registry/audit.py). A request takes that lock
+in one worker thread and needs a worker thread again for its handler, its response
+validation and its commit. When every thread of the small pool is taken by requests that
+wait for the lock, the holder never gets a thread back: all wait until a timeout and fail
+(the probe, on SQLite: 50 tips at once, 3 stored, 20 answered 500, 27 timed out; the same
+test hung on PostgreSQL). The gate orders requests on the loop *before* they take a
+thread, so the holder always finds one. It costs little: handlers share the interpreter
+lock on few cores anyway (config.web_threads), and the public name search, which is most
+of the traffic, runs on the loop outside the gate. Other processes (several uvicorn
+workers) queue on the database's own lock, which works because each process's holder has
+threads of its own.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ class WriterGate:
 
 
 def gate_for(dialect: str) -> WriterGate | None:
-    return WriterGate() if dialect == "sqlite" else None
+    """Every dialect the registry runs on has a single writer (see above)."""
+    return WriterGate() if dialect in ("sqlite", "postgresql") else None
 
 
 def entered(gate: WriterGate | None) -> AbstractAsyncContextManager[object]:

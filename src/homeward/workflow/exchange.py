@@ -124,7 +124,7 @@ def _too_long(record: PfifRecord) -> list[PfifError]:
     errors = []
     for name, column in columns.items():
         value = record.fields.get(name, "")
-        limit = column.type.length
+        limit = getattr(column.type, "length", None)
         if limit and len(value) > limit:
             errors.append(PfifError(record.kind, record.index, name,
                                     f"{len(value)} characters; the registry holds at most "

@@ -41,7 +41,7 @@ class InvalidSpecimenIdError(RuleViolationError):
 
 def check_specimen_id(specimen_id: str) -> str:
     """The specimen id, or :class:`InvalidSpecimenIdError` saying what is allowed."""
-    if not _SPECIMEN_ID.match(specimen_id):
+    if not _SPECIMEN_ID.fullmatch(specimen_id):
         shown = specimen_id[:40] + ("…" if len(specimen_id) > 40 else "")
         raise InvalidSpecimenIdError(
             f"specimen id {shown!r} is not valid: use 1 to 80 letters, digits, '.', '_' or "

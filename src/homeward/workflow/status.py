@@ -14,7 +14,6 @@ from homeward.registry.models import (
     Sample,
     StoredProfile,
 )
-
 from homeward.workflow.states import (
     CANDIDATE_MATCH_STATES,
     CLOSED_REPORT_STATES,

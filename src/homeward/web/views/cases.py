@@ -23,30 +23,19 @@ from homeward.registry.models import (
 )
 from homeward.web.access import (
     can,
-    may_open_child,
-    may_open_report,
-    visible_children,
+    first_visible_tips,
+    may_open_tip,
     visible_reports,
+    visible_tips,
 )
-from homeward.web.rendering import render
 from homeward.web.deps import DB, check_csrf, current_user, needs
+from homeward.web.params import RecordId
 from homeward.web.photos import PhotoError, clean_photo
-from homeward.workflow.cases import read_found_child, read_missing_report
+from homeward.web.records import open_child, open_report
+from homeward.web.rendering import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 PAGE = 50
-
-
-def open_report(session: Session, user: User, report_id: int, why: str) -> MissingReport:
-    if not may_open_report(session, user, report_id):
-        raise HTTPException(404, "no such case in your jurisdiction")
-    return read_missing_report(session, report_id, actor=user.username, reason=why)
-
-
-def open_child(session: Session, user: User, child_id: int, why: str) -> FoundChild:
-    if not may_open_child(session, user, child_id):
-        raise HTTPException(404, "no such child among those you may see")
-    return read_found_child(session, child_id, actor=user.username, reason=why)
 
 
 def timeline(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:
@@ -65,12 +54,13 @@ def case_list(request: Request, status: str = "", page: int = 1,
     reports = session.scalars(query.order_by(MissingReport.id.desc())
                               .limit(PAGE).offset((page - 1) * PAGE)).all()
     audit.record(session, actor=user.username, action="list", entity="missing_report",
-                 entity_id="page", details={"page": page, "shown": len(reports)})
+                 entity_id="page", details={"page": page, "shown": len(reports),
+                                           "ids": [r.id for r in reports]})
     return render(request, "police/cases.html", reports=reports, status=status, page=page)
 
 
 @router.get("/cases/{report_id}")
-def case_page(report_id: int, request: Request, session: Session = DB,
+def case_page(report_id: RecordId, request: Request, session: Session = DB,
               user: User = Depends(needs("cases"))) -> Response:
     report = open_report(session, user, report_id, "case page")
     relatives = session.scalars(select(Relative).where(Relative.report_id == report.id)).all()
@@ -86,7 +76,7 @@ def case_page(report_id: int, request: Request, session: Session = DB,
 
 
 @router.post("/cases/{report_id}/publish")
-def publish(report_id: int, request: Request, session: Session = DB,
+def publish(report_id: RecordId, request: Request, session: Session = DB,
             user: User = Depends(needs("cases"))) -> Response:
     report = open_report(session, user, report_id, "publish alert")
     report.published = not report.published
@@ -97,7 +87,7 @@ def publish(report_id: int, request: Request, session: Session = DB,
 
 
 @router.post("/cases/{report_id}/photo")
-async def upload_photo(report_id: int, request: Request, photo: UploadFile = File(),
+async def upload_photo(report_id: RecordId, request: Request, photo: UploadFile = File(),
                        session: Session = DB,
                        user: User = Depends(needs("cases"))) -> Response:
     report = open_report(session, user, report_id, "add photo")
@@ -115,7 +105,7 @@ async def upload_photo(report_id: int, request: Request, photo: UploadFile = Fil
 
 
 @router.get("/children/{child_id}")
-def child_page(child_id: int, request: Request, session: Session = DB,
+def child_page(child_id: RecordId, request: Request, session: Session = DB,
                user: User | None = Depends(current_user)) -> Response:
     if user is None:
         raise HTTPException(401, "sign in first")
@@ -125,8 +115,11 @@ def child_page(child_id: int, request: Request, session: Session = DB,
     matches = session.scalars(select(Match).where(Match.found_child_id == child.id)
                               .order_by(Match.log10_lr.desc())).all() if can(user, "cases") \
         else []
+    from homeward.web.views.raid import child_extras
+
     return render(request, "police/child.html", child=child, matches=matches,
-                  events=timeline(session, "found_child", child.id))
+                  events=timeline(session, "found_child", child.id),
+                  **child_extras(session, child))
 
 
 @router.get("/operations")
@@ -140,33 +133,35 @@ def operations(request: Request, session: Session = DB,
 
 
 @router.get("/operations/{operation_id}")
-def operation_page(operation_id: int, request: Request, session: Session = DB,
+def operation_page(operation_id: RecordId, request: Request, session: Session = DB,
                    user: User = Depends(needs("operations"))) -> Response:
-    operation = session.get(Operation, operation_id)
-    if operation is None:
+    """The overview from raid to reunion (views/raid.py: the same as the API's)."""
+    from homeward.web.views.raid import operation_extras
+
+    if session.get(Operation, operation_id) is None:
         raise HTTPException(404, "no such operation")
-    children = session.scalars(visible_children(user).where(
-        FoundChild.operation_id == operation.id).order_by(FoundChild.id)).all()
-    audit.record(session, actor=user.username, action="list", entity="found_child",
-                 entity_id=f"operation:{operation.id}", details={"shown": len(children)})
-    return render(request, "police/operation.html", operation=operation, children=children)
+    return render(request, "police/operation.html",
+                  **operation_extras(session, user, operation_id),
+                  registered=request.query_params.get("registered", ""),
+                  imported=request.query_params.get("imported", ""))
 
 
 @router.get("/tips")
 def tip_queue(request: Request, session: Session = DB,
               user: User = Depends(needs("tips"))) -> Response:
-    """New tips, urgent first; repeats of a sighting under the first tip; floods held."""
-    tips = session.execute(select(Tip, Source).join(Source).where(
+    """New tips of this jurisdiction (access.visible_tips), urgent first; repeats of a
+    sighting under the first tip; floods held."""
+    tips = first_visible_tips(session, user, visible_tips(user).where(
         Tip.status == "new", Tip.bundle_of_id.is_(None))
-        .order_by(Tip.urgent.desc(), Source.received_at.desc()).limit(100)).all()
+        .order_by(Tip.urgent.desc(), Source.received_at.desc(), Tip.id.desc()), 100)
     roots = [tip.id for tip, _ in tips]
     bundled: dict[int, list[Source]] = {}
-    if roots:
+    if roots:  # accounts of a visible sighting (intake never bundles across provinces)
         for tip, source in session.execute(select(Tip, Source).join(Source).where(
                 Tip.bundle_of_id.in_(roots)).order_by(Tip.id)):
             bundled.setdefault(tip.bundle_of_id, []).append(source)
-    held = session.execute(select(Tip, Source).join(Source).where(Tip.status == "held")
-                           .order_by(Source.received_at.desc()).limit(100)).all()
+    held = first_visible_tips(session, user, visible_tips(user).where(Tip.status == "held")
+                              .order_by(Source.received_at.desc(), Tip.id.desc()), 100)
     shown = roots + [tip.id for tip, _ in held]
     with_photo = set(session.scalars(select(Photo.tip_id).where(Photo.tip_id.in_(shown)))) \
         if shown else set()
@@ -175,9 +170,11 @@ def tip_queue(request: Request, session: Session = DB,
 
 
 @router.get("/tips/{tip_id}/photo")
-def tip_photo(tip_id: int, session: Session = DB,
+def tip_photo(tip_id: RecordId, session: Session = DB,
               user: User = Depends(needs("tips"))) -> Response:
     """A photo sent with a tip; every view is audited (it may show a child)."""
+    if not may_open_tip(session, user, tip_id):
+        raise HTTPException(404, "no such tip among those you may see")
     photo = session.scalar(select(Photo).where(Photo.tip_id == tip_id).order_by(Photo.id))
     if photo is None:
         raise HTTPException(404, "no photo with this tip")

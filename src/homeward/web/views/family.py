@@ -7,9 +7,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from homeward.registry.models import User
-from homeward.web.rendering import render
 from homeward.web.deps import DB, needs
 from homeward.web.family_view import family_case
+from homeward.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from homeward.registry.models import FoundChild, Relative, Sample, StoredProfile, User
-from homeward.web.rendering import render
 from homeward.web.deps import DB, check_csrf, needs
+from homeward.web.rendering import render
 from homeward.workflow import samples
 from homeward.workflow.errors import ImportFailedError, NotFoundError
 from homeward.workflow.imports import ImportReport, import_profiles
@@ -24,6 +25,17 @@ from homeward.workflow.matching import match_profile
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_NAME = 100
+
+
+def upload_name(filename: str | None) -> str:
+    """The name an upload is shown under: its last path part, printable, at most MAX_NAME
+    characters (``.``, ``..`` and empty names become ``upload.csv``). Never a path on disk."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
+    name = "".join(char for char in name if char.isprintable())
+    if name in ("", ".", ".."):
+        return "upload.csv"
+    return name if len(name) <= MAX_NAME else f"{name[:MAX_NAME - 5]}…{name[-4:]}"
 
 
 def subject_of(session: Session, subject: str) -> dict[str, FoundChild | Relative]:
@@ -46,23 +58,26 @@ async def import_upload(request: Request, session: Session, upload: UploadFile, 
     content = await upload.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         raise HTTPException(413, "the file is larger than 20 MB; split it")
+    name = upload_name(upload.filename)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.filename or "upload.csv").name
+        path = Path(folder) / "upload"  # the client's file name never touches the disk
         path.write_bytes(content)
-        report = import_profiles(session, path, actor=actor, cipher=request.app.state.cipher,
-                                 settings=request.app.state.settings)
-    report.source = path.name
+        report = await run_in_threadpool(  # the database is never awaited on the loop
+            import_profiles, session, path, actor=actor, cipher=request.app.state.cipher,
+            settings=request.app.state.settings, source=name)
+    report.source = name
     return report
 
 
-def _page(request: Request, session: Session, **extra) -> Response:
+def _page(request: Request, session: Session, status_code: int = 200, **extra) -> Response:
     recent = session.scalars(select(StoredProfile).order_by(StoredProfile.id.desc())
                              .limit(50)).all()
     pending = session.scalars(select(Sample).where(~Sample.profile.has())
                               .order_by(Sample.id.desc()).limit(50)).all()
     extra.setdefault("errors", [])
     extra.setdefault("message", None)
-    return render(request, "lab/lab.html", profiles=recent, pending=pending, **extra)
+    return render(request, "lab/lab.html", status_code=status_code, profiles=recent,
+                  pending=pending, **extra)
 
 
 @router.get("/lab")
@@ -80,6 +95,10 @@ def register_sample(request: Request, specimen_id: str = Form(max_length=80),
                     location: str = Form("", max_length=200),
                     session: Session = DB,
                     user: User = Depends(needs("lab"))) -> Response:
+    try:
+        samples.check_specimen_id(specimen_id.strip())  # the API's rule (SampleIn) too
+    except samples.InvalidSpecimenIdError as error:
+        return _page(request, session, 422, errors=[str(error)])
     samples.register_sample(
         session, actor=user.username, specimen_id=specimen_id.strip(),
         collected_by=collected_by, collected_at=dt.datetime.now(dt.UTC),
@@ -110,8 +129,8 @@ async def upload_profiles(request: Request, profiles: UploadFile = File(),
         report = await import_upload(request, session, profiles, actor=user.username)
     except ImportFailedError as error:
         session.rollback()
-        return _page(request, session, errors=[str(e) for e in error.errors],
-                     message=f"{Path(profiles.filename or '').name}: nothing was stored.")
+        return _page(request, session, 422, errors=[str(e) for e in error.errors],
+                     message=f"{upload_name(profiles.filename)}: nothing was stored.")
     return _page(request, session, message=report.summary(), matches=report.matches)
 
 

@@ -22,8 +22,8 @@ from homeward.registry.models import (
     utcnow,
 )
 from homeward.web.access import NATIONAL, visible_children, visible_reports
-from homeward.web.rendering import render
 from homeward.web.deps import DB, check_csrf, needs
+from homeward.web.rendering import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 SHOWN = 100

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from homeward.intake.tips import attach_tip_photo
-from homeward.registry.models import User
-from homeward.web import publishing
-from homeward.web.rendering import render
+from homeward.registry.models import Tip, User
+from homeward.web import publishing, sessions
 from homeward.web.deps import DB, check_csrf, current_user
 from homeward.web.i18n import LANGUAGES
 from homeward.web.intake_forms import (
@@ -23,8 +23,11 @@ from homeward.web.intake_forms import (
     register_family_case,
     submit_tip,
 )
-from homeward.web.photos import PhotoError, clean_photo
-from homeward.web.signin import SignInRefused, client_address, sign_in
+from homeward.web.limits import limit_submission, redeem_proof
+from homeward.web.params import RecordId
+from homeward.web.photos import ANONYMOUS_MAX_PIXELS, PhotoError, clean_photo
+from homeward.web.rendering import render
+from homeward.web.signin import SignInRefused, client_address, sign_in, sign_out
 from homeward.workflow.errors import RuleViolationError
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -54,7 +57,7 @@ def alert_list(request: Request, page: int = 1, session: Session = DB,
 
 
 @router.get("/alerts/{report_id}")
-def alert_page(report_id: int, request: Request, session: Session = DB,
+def alert_page(report_id: RecordId, request: Request, session: Session = DB,
                user: User | None = Depends(current_user)) -> Response:
     found = publishing.alert(session, report_id)
     if found is None:
@@ -63,7 +66,7 @@ def alert_page(report_id: int, request: Request, session: Session = DB,
 
 
 @router.get("/alerts/{report_id}/photo")
-def alert_photo(report_id: int, session: Session = DB) -> Response:
+def alert_photo(report_id: RecordId, session: Session = DB) -> Response:
     photo = publishing.public_photo(session, report_id)
     if photo is None:
         raise HTTPException(404, "no photo")
@@ -73,7 +76,7 @@ def alert_photo(report_id: int, session: Session = DB) -> Response:
 @router.get("/search")
 async def search(request: Request, q: str = "") -> Response:
     q = q[:100]
-    with request.app.state.factory() as session:  # on the loop: see publishing.search
+    with request.app.state.read_factory() as session:  # on the loop: see publishing.search
         current_user(request, session)
         found = publishing.search(session, request.app.state.names, q) if q else []
     return render(request, "public/search.html", q=q, alerts=found)
@@ -99,8 +102,15 @@ async def tip_submit(request: Request, session: Session = DB,
     photo = None
     try:
         tip = TipIn.model_validate({k: v for k, v in form.items() if v != ""})
+        limit_submission(request, "tip")  # the API's allowance: one limit for both doors
         if isinstance(upload, StarletteUpload) and upload.filename:
-            photo = clean_photo(await upload.read())  # checked before anything is stored
+            photo = clean_photo(await upload.read(),  # checked before anything is stored
+                                max_pixels=ANONYMOUS_MAX_PIXELS)
+    except HTTPException as refused:  # over the allowance (429)
+        page = render(request, "public/tip.html", status_code=refused.status_code, form=form,
+                      errors=[str(refused.detail)])
+        page.headers.update(refused.headers or {})
+        return page
     except ValidationError as error:
         return render(request, "public/tip.html", status_code=422, form=form,
                       errors=[f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
@@ -108,35 +118,53 @@ async def tip_submit(request: Request, session: Session = DB,
     except PhotoError as error:
         return render(request, "public/tip.html", status_code=422, form=form,
                       errors=[f"photo: {error}"])
-    record = submit_tip(session, tip, client=client_address(request),
-                        secret=request.app.state.client_secret)
-    if photo is not None:
-        attach_tip_photo(session, record, *photo)
-    return render(request, "public/tip_thanks.html", tip=record)
+    def store() -> Tip:  # in a worker thread: never wait for the database on the loop
+        record = submit_tip(session, tip, client=client_address(request),
+                            secret=request.app.state.client_secret)
+        if photo is not None:
+            attach_tip_photo(session, record, *photo)
+        return record
+
+    return render(request, "public/tip_thanks.html", tip=await run_in_threadpool(store))
+
+
+def _register_page(request: Request, status_code: int = 200, form: dict | None = None,
+                   errors: list[str] | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    """The form, with a fresh proof-of-work challenge that static/proof-of-work.js solves."""
+    page = render(request, "public/register.html", status_code=status_code, form=form or {},
+                  errors=errors or [], provinces=province_choices(),
+                  challenge=request.app.state.challenges.issue())
+    page.headers.update(headers or {})
+    return page
 
 
 @router.get("/register")
 def register_form(request: Request, user: User | None = Depends(current_user)) -> Response:
-    return render(request, "public/register.html", errors=[], form={},
-                  provinces=province_choices())
+    return _register_page(request)
 
 
 @router.post("/register")
 async def register_submit(request: Request, session: Session = DB,
                           user: User | None = Depends(current_user)) -> Response:
     form = {k: v for k, v in (await request.form()).items() if k != "csrf_token"}
+    challenge, nonce = form.pop("challenge", None), form.pop("nonce", None)
     try:
-        account = register_family_case(session, FamilyRegistration.model_validate(form))
+        redeem_proof(request, challenge if isinstance(challenge, str) else None,
+                     nonce if isinstance(nonce, str) else None)
+        registration = FamilyRegistration.model_validate(form)
+        limit_submission(request, "registration")  # the API's allowance too
+        account = await run_in_threadpool(register_family_case, session, registration)
+    except HTTPException as refused:
+        return _register_page(request, refused.status_code, form, [str(refused.detail)],
+                              headers=refused.headers)
     except ValidationError as error:
-        return render(request, "public/register.html", status_code=422, form=form,
-                      provinces=province_choices(),
-                      errors=[f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                              for e in error.errors()])
+        return _register_page(request, 422, form,
+                              [f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                               for e in error.errors()])
     except RuleViolationError as error:
-        return render(request, "public/register.html", status_code=409, form=form,
-                      provinces=province_choices(), errors=[str(error)])
-    request.session.clear()
-    request.session["user_id"] = account.id
+        return _register_page(request, 409, form, [str(error)])
+    sessions.start(request, session, account)
     return RedirectResponse("/family?registered=1", status_code=303)
 
 
@@ -159,8 +187,10 @@ def login(request: Request, username: str = Form(max_length=80),
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    request.session.clear()
+def logout(request: Request, everywhere: str = Form(""), session: Session = DB,
+           user: User | None = Depends(current_user)) -> Response:
+    """End this session on the server (``everywhere``: every session of the account)."""
+    sign_out(request, session, user, everywhere=bool(everywhere))
     return RedirectResponse("/", status_code=303)
 
 

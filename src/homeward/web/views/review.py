@@ -18,9 +18,9 @@ from homeward.kinship.loci import is_amelogenin
 from homeward.kinship.lr import posterior_probability
 from homeward.registry.models import Match, StoredProfile, User
 from homeward.security.crypto import ProfileCipher
-from homeward.web.rendering import render
 from homeward.web.dashboards import REVIEW_STATES
 from homeward.web.deps import DB, check_csrf, needs
+from homeward.web.rendering import render
 from homeward.workflow import review
 from homeward.workflow.samples import read_profile
 

@@ -7,9 +7,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from homeward.registry.models import User
-from homeward.web.rendering import render
 from homeward.web.dashboards import dashboard
 from homeward.web.deps import DB, current_user
+from homeward.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -31,7 +31,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('dna_appointments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_dna_appointments_relative_id'), ['relative_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dna_appointments_relative_id'),
+                              ['relative_id'], unique=False)
 
     op.create_table('suspect_kinships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -44,7 +45,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('suspect_id', 'relative_suspect_id')
     )
     with op.batch_alter_table('suspect_kinships', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_suspect_kinships_suspect_id'), ['suspect_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_suspect_kinships_suspect_id'),
+                              ['suspect_id'], unique=False)
 
     op.create_table('care_visits',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -57,7 +59,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('care_visits', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_care_visits_found_child_id'), ['found_child_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_care_visits_found_child_id'),
+                              ['found_child_id'], unique=False)
 
     op.create_table('child_transactions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -76,7 +79,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('child_transactions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_child_transactions_found_child_id'), ['found_child_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_child_transactions_found_child_id'),
+                              ['found_child_id'], unique=False)
 
     op.create_table('family_notifications',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -90,7 +94,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('family_notifications', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_family_notifications_match_id'), ['match_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_family_notifications_match_id'),
+                              ['match_id'], unique=False)
 
     op.create_table('welfare_reviews',
     sa.Column('id', sa.Integer(), nullable=False),
