@@ -29,6 +29,7 @@ from homeward.web.limits import limit_submission, redeem_proof
 from homeward.web.params import RecordId
 from homeward.web.publishing import PublicAlert
 from homeward.web.records import open_child, open_report
+from homeward.web.review_sheet import review_sheet
 from homeward.web.signin import (
     SignInRefused,
     change_own_password,
@@ -36,8 +37,7 @@ from homeward.web.signin import (
     sign_in,
     sign_out,
 )
-from homeward.web.views.lab import import_upload, subject_of
-from homeward.web.views.review import review_sheet
+from homeward.web.uploads import import_upload, subject_of
 from homeward.workflow import accounts, review, samples
 from homeward.workflow.errors import ImportFailedError
 
