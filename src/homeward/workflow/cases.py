@@ -184,7 +184,7 @@ def placement_refusal(session: Session, child: FoundChild, *, address: str | Non
     target = normalise_address(address)
     ids = {normalise_id_number(i) for i in id_numbers} - {""}
     if target and target == normalise_address(child.rescued_from_address):
-        return ("placement refused: this is the household the child was found in; rescued "
+        return ("placement refused: this is the household the child was rescued from; rescued "
                 "children never return to the buyers")
     for why, person in _people_of_the_case(session, child):
         home = normalise_address(getattr(person, "household_address", None))
