@@ -48,8 +48,8 @@ MATCH_STATES: dict[str, set[str]] = {
 OPEN_REPORT_STATES: tuple[str, ...] = ("open", "lead", "match_candidate", "confirmed")
 CLOSED_REPORT_STATES: tuple[str, ...] = ("reunited", "closed")
 PUBLIC_REPORT_STATES: tuple[str, ...] = ("open", "lead", "match_candidate")
-IN_CARE_STATES: tuple[str, ...] = ("registered", "in_care", "matched", "long_term_care",
-                                   "adoption_eligible")
+# placed in temporary care and not yet home (a registered child awaits its first placement)
+IN_CARE_STATES: tuple[str, ...] = ("in_care", "matched", "long_term_care", "adoption_eligible")
 UNMATCHED_CARE_STATES: tuple[str, ...] = ("in_care", "long_term_care")
 CLOSED_CHILD_STATES: tuple[str, ...] = ("reunited",)
 CANDIDATE_MATCH_STATES: tuple[str, ...] = ("candidate", "second_sample_confirmed")
