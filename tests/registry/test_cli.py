@@ -43,6 +43,8 @@ def test_seed_status_verify_and_tamper(run, database_url):
     assert "nothing changed" in again.stdout
     assert json.loads(run("status", "--json").stdout) == status
     assert run("audit", "verify").returncode == 0
+    marked = run("adoption-eligible")
+    assert marked.returncode == 0 and "now adoption-eligible" in marked.stdout
     engine = make_engine(database_url)
     with session_scope(make_session_factory(engine)) as session:
         session.execute(update(AuditEvent).where(AuditEvent.seq == 7).values(reason="edited"))

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from homeward.workflow import cases, review
+from homeward.workflow import cases, operations, review
 from homeward.workflow.adoption import mark_adoption_eligible
 from homeward.workflow.errors import (
     ConsentRequiredError,
@@ -48,9 +48,10 @@ def test_illegal_transition_is_refused(session, settings):
 
 def test_placement_never_with_buyers_or_suspects(session, settings):
     family = make_family(session, settings)
-    cases.link_suspect(session, actor="police", child=family.child, name="Buyer Liu",
-                       role="buyer", id_number="130401198001011234",
-                       household_address="Handan, village 7, house 12")
+    operations.register_suspect(session, actor="police", operation=None, name="Buyer Liu",
+                                role="buyer", id_number="130401198001011234",
+                                household_address="Handan, village 7, house 12",
+                                children=[family.child])
     with pytest.raises(RuleViolationError, match="rescued from"):
         cases.place_child(session, actor="police", child=family.child, kind="foster-family",
                           institution="Foster care", started_on=dt.date(2020, 5, 3),

@@ -15,6 +15,7 @@ from homeward.cli.demo import app as demo_app
 from homeward.cli.intake import app as intake_app
 from homeward.cli.kinship import app as kinship_app
 from homeward.cli.registry import (
+    adoption_eligible_command,
     audit_app,
     db_app,
     dna_gaps_command,
@@ -37,6 +38,7 @@ app.add_typer(intake_app, name="intake")
 app.add_typer(users_app, name="users")
 app.command("status")(status_command)
 app.command("dna-gaps")(dna_gaps_command)
+app.command("adoption-eligible")(adoption_eligible_command)
 app.command("serve")(serve_command)
 
 

@@ -239,3 +239,20 @@ def dna_gaps_command(
                       f"{best.relative}: {best.expected_log10_lr:.1f} (+{best.gain:.1f})"
                       if best else "strongest configuration already")
     console.print(table)
+
+
+def adoption_eligible_command(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Mark children unmatched for HOMEWARD_ADOPTION_ELIGIBLE_MONTHS adoption-eligible (run
+    daily); they stay in every DNA search."""
+    import datetime as dt
+
+    from homeward.registry.db import session_scope
+    from homeward.workflow.adoption import mark_adoption_eligible
+
+    _, factory = open_database()
+    with session_scope(factory) as session:
+        marked = [c.external_id for c in mark_adoption_eligible(
+            session, today=dt.date.today(), actor="cli:adoption-eligible")]
+    print(json.dumps(marked) if as_json else f"{len(marked)} children now adoption-eligible")

@@ -121,12 +121,10 @@ def submit_tip(session: Session, *, text: str, place: str = "", seen_at: dt.date
 
 def attach_tip_photo(session: Session, tip: Tip, content: bytes, media_type: str) -> Photo:
     """Keep a photo sent with a tip (already re-encoded without its metadata)."""
-    photo = Photo(tip_id=tip.id, media_type=media_type, content=content, uploaded_by="public")
-    session.add(photo)
-    session.flush()
-    audit.record(session, actor="public", action="create", entity="photo", entity_id=photo.id,
-                 details={"tip_id": tip.id})
-    return photo
+    from homeward.workflow.cases import store_photo
+
+    return store_photo(session, actor="public", content=content, media_type=media_type,
+                       tip_id=tip.id)
 
 
 def notify_urgent(session: Session, tip: Tip, text: str) -> Notification:

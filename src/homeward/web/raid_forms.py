@@ -21,7 +21,7 @@ from homeward.registry.models import FoundChild, Operation, Photo, Relative, Sus
 from homeward.web.access import NATIONAL, visible_children
 from homeward.workflow import operations
 from homeward.workflow.care import VISIT_KINDS
-from homeward.workflow.cases import PLACEMENT_KINDS, RELATION_TO_TEST
+from homeward.workflow.cases import PLACEMENT_KINDS, RELATION_TO_TEST, store_photo
 from homeward.workflow.path import OperationOverview, operation_overview
 from homeward.workflow.review import NOTIFICATION_METHODS
 from homeward.workflow.states import WELFARE_CONCLUSIONS
@@ -223,13 +223,8 @@ def register_child(session: Session, user: User, operation: Operation,
 def attach_child_photo(session: Session, user: User, child: FoundChild, content: bytes,
                        media_type: str) -> Photo:
     """A photo already re-encoded without metadata (web/photos.py), stored and audited."""
-    photo = Photo(found_child_id=child.id, media_type=media_type, content=content,
-                  uploaded_by=user.username)
-    session.add(photo)
-    session.flush()
-    audit.record(session, actor=user.username, action="create", entity="photo",
-                 entity_id=photo.id, details={"found_child_id": child.id})
-    return photo
+    return store_photo(session, actor=user.username, content=content, media_type=media_type,
+                       found_child_id=child.id)
 
 
 def register_suspect(session: Session, user: User, operation: Operation,

@@ -132,17 +132,6 @@ def read_missing_report(session: Session, report_id: int, *, actor: str,
                          reason=reason)
 
 
-def link_suspect(session: Session, *, actor: str, child: FoundChild, name: str, role: str,
-                 id_number: str | None = None, household_address: str | None = None,
-                 operation_id: int | None = None) -> Suspect:
-    """Record a suspect of the child's case (buyer, seller, abductor, transporter...)."""
-    suspect = Suspect(name=name, role=role, id_number=id_number,
-                      household_address=household_address, operation_id=operation_id)
-    _created(session, suspect, "suspect", actor)
-    session.add(SuspectChildLink(suspect_id=suspect.id, found_child_id=child.id, role=role))
-    return suspect
-
-
 def normalise_address(address: str | None) -> str:
     """An address as compared for placements: case, spaces and punctuation dropped."""
     return re.sub(r"[\s,.;:，。、#()（）-]", "", (address or "").lower())
@@ -264,3 +253,20 @@ def book_dna_appointment(session: Session, *, actor: str, relative: Relative, st
     audit.record(session, actor=actor, action="create", entity="dna_appointment",
                  entity_id=appointment.id, details={"relative_id": relative.id})
     return appointment
+
+
+def store_photo(session: Session, *, actor: str, content: bytes, media_type: str,
+                **owner: int) -> Any:
+    """Keep a photo already re-encoded without its metadata (web/photos.py), for exactly one
+    of a missing report, a found child or a tip (``report_id=``, ``found_child_id=``,
+    ``tip_id=``); the write is audited with its owner."""
+    from homeward.registry.models import Photo
+
+    if len(owner) != 1 or set(owner) - {"report_id", "found_child_id", "tip_id"}:
+        raise RuleViolationError("a photo belongs to one report, child or tip")
+    photo = Photo(media_type=media_type, content=content, uploaded_by=actor, **owner)
+    session.add(photo)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity="photo", entity_id=photo.id,
+                 details=owner)
+    return photo

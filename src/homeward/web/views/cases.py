@@ -33,6 +33,7 @@ from homeward.web.params import RecordId
 from homeward.web.photos import PhotoError, clean_photo
 from homeward.web.records import open_child, open_report
 from homeward.web.rendering import render
+from homeward.workflow.cases import store_photo
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 PAGE = 50
@@ -95,12 +96,8 @@ async def upload_photo(report_id: RecordId, request: Request, photo: UploadFile 
         content, media_type = clean_photo(await photo.read())
     except PhotoError as error:
         raise HTTPException(422, str(error)) from None
-    stored = Photo(report_id=report.id, media_type=media_type, content=content,
-                   uploaded_by=user.username)
-    session.add(stored)
-    session.flush()
-    audit.record(session, actor=user.username, action="create", entity="photo",
-                 entity_id=stored.id, details={"report_id": report.id})
+    store_photo(session, actor=user.username, content=content, media_type=media_type,
+                report_id=report.id)
     return RedirectResponse(f"/cases/{report.id}", status_code=303)
 
 
