@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from homeward.registry.models import FoundChild, Match, Operation, User
 from homeward.web import raid_forms as forms
@@ -170,7 +171,7 @@ async def post_children_sheet(operation_id: RecordId, request: Request,
     content = await file.read(MAX_SHEET + 1)
     if len(content) > MAX_SHEET:
         raise HTTPException(413, "the sheet is larger than 5 MB; split it")
-    name = forms.upload_name(file.filename)
+    name = forms.sheet_name(file.filename)
 
     def store() -> list[dict[str, Any]]:
         operation = operations.get_operation(session, operation_id)
@@ -178,8 +179,6 @@ async def post_children_sheet(operation_id: RecordId, request: Request,
         children = import_rescued_children(session, operation, name, content,
                                            actor=user.username)
         return _children_out(session, children)
-
-    from starlette.concurrency import run_in_threadpool
 
     try:
         return await run_in_threadpool(store)

@@ -9,7 +9,6 @@ stripped. The rules themselves live in the workflow functions these schemas feed
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import HTTPException
@@ -19,6 +18,8 @@ from sqlalchemy.orm import Session
 from homeward.registry import audit
 from homeward.registry.models import FoundChild, Operation, Photo, Relative, Suspect, User
 from homeward.web.access import NATIONAL, visible_children
+from homeward.web.records import open_child, open_relative
+from homeward.web.uploads import upload_name
 from homeward.workflow import operations
 from homeward.workflow.care import VISIT_KINDS
 from homeward.workflow.cases import PLACEMENT_KINDS, RELATION_TO_TEST, store_photo
@@ -229,8 +230,6 @@ def attach_child_photo(session: Session, user: User, child: FoundChild, content:
 
 def register_suspect(session: Session, user: User, operation: Operation,
                      body: SuspectIn) -> Suspect:
-    from homeward.web.records import open_child, open_relative
-
     children = [open_child(session, user, i, "link a suspect") for i in body.child_ids]
     relative: Relative | None = None
     if body.sold_own_child_relative_id:
@@ -243,12 +242,10 @@ def register_suspect(session: Session, user: User, operation: Operation,
         sold_own_child=relative)
 
 
-def upload_name(filename: str | None) -> str:
-    """The file's own name (never a path), refused when empty, ``.``, ``..`` or too long."""
-    name = PurePosixPath((filename or "").replace("\\", "/")).name
-    if name in ("", ".", "..") or len(name) > 200:
-        raise HTTPException(422, "give the file a name of at most 200 characters (CSV or "
-                                 "XLSX)")
+def sheet_name(filename: str | None) -> str:
+    """The uploaded sheet's name as shown (web/uploads.upload_name), refused unless .csv or
+    .xlsx: the importer reads it by its extension."""
+    name = upload_name(filename)
     if not name.lower().endswith((".csv", ".xlsx")):
         raise HTTPException(422, "upload the sheet as .csv or .xlsx")
     return name

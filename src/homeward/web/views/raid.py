@@ -248,7 +248,7 @@ async def import_children(operation_id: RecordId, request: Request, session: Ses
         operation = operations.get_operation(session, operation_id)
 
         def store() -> list[FoundChild]:
-            name = forms.upload_name(sheet.filename)
+            name = forms.sheet_name(sheet.filename)
             forms.check_child_jurisdiction(user, None)
             return import_rescued_children(session, operation, name, content,
                                            actor=user.username)
