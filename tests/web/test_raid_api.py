@@ -274,3 +274,67 @@ def test_only_police_create_operations(app, crew, username):
     client, headers = crew[username] if username in crew else api(app, username)
     answer = client.post("/api/v1/operations", headers=headers, json={"name": "Op"})
     assert answer.status_code == 403
+
+
+def _row_counts(factory) -> dict[str, int]:
+    from sqlalchemy import func
+
+    from homeward.registry import models
+
+    tables = (models.Operation, models.Suspect, models.SuspectKinship,
+              models.ChildTransaction, models.Relative, models.DnaAppointment,
+              models.Placement, models.CareVisit, models.FamilyNotification,
+              models.Reunification, models.WelfareReview)
+    with factory() as session:
+        return {t.__tablename__: session.scalar(select(func.count()).select_from(t))
+                for t in tables}
+
+
+def test_every_form_refuses_bad_input_and_stores_nothing(app, crew, world, factory):
+    """Each step's schema refuses what its users could mistype: a clear 422 naming the
+    field, and no row written anywhere."""
+    police, ph = crew["police.hebei"]
+    care, ch = crew["care"]
+    reviewer, rh = crew["reviewer2"]
+    operation_id = police.post("/api/v1/operations", headers=ph,
+                               json={"name": "Op"}).json()["id"]
+    before = _row_counts(factory)
+    child, match, report = world.child_id, world.match_id, world.report_id
+    bad = [
+        (police, ph, f"/api/v1/operations/{operation_id}/suspects",
+         {"name": "X", "role": "boss"}, "role"),
+        (police, ph, f"/api/v1/operations/{operation_id}/suspects",
+         {"name": "X", "role": "buyer", "id_number": "<b>1</b>"}, "id_number"),
+        (police, ph, "/api/v1/suspects/1/kinship",
+         {"relative_suspect_id": 2, "kinship": "friend"}, "kinship"),
+        (police, ph, f"/api/v1/children/{child}/transactions",
+         {"price_yuan": -5}, "price_yuan"),
+        (police, ph, f"/api/v1/children/{child}/transactions",
+         {"price_yuan": 40000, "date": "2099-01-01"}, "date"),
+        (police, ph, f"/api/v1/reports/{report}/relatives",
+         {"name": "A", "relationship_to_child": "neighbour"}, "relationship_to_child"),
+        (police, ph, "/api/v1/relatives/1/appointments", {"station": ""}, "station"),
+        (care, ch, f"/api/v1/children/{child}/placements",
+         {"kind": "hotel", "institution": "X", "started_on": "2026-01-01"}, "kind"),
+        (care, ch, f"/api/v1/children/{child}/transfer",
+         {"kind": "foster-family", "institution": "X", "started_on": "2026-01-01",
+          "reason": ""}, "reason"),
+        (care, ch, f"/api/v1/children/{child}/visits",
+         {"date": "2026-01-01", "kind": "party", "note": "x"}, "kind"),
+        (care, ch, f"/api/v1/children/{child}/visits",
+         {"date": "2026-01-01", "kind": "health", "note": ""}, "note"),
+        (care, ch, f"/api/v1/children/{child}/consent", {"consents": "perhaps"},
+         "consents"),
+        (police, ph, f"/api/v1/matches/{match}/notify", {"method": "pigeon"}, "method"),
+        (police, ph, f"/api/v1/matches/{match}/reunion", {"date": "2099-01-01"}, "date"),
+        (reviewer, rh, f"/api/v1/matches/{match}/welfare-review",
+         {"conclusion": "maybe", "reason": "x"}, "conclusion"),
+        (reviewer, rh, f"/api/v1/children/{child}/adoption-reversal", {"reason": ""},
+         "reason"),
+    ]
+    for client, headers, url, body, field in bad:
+        answer = client.post(url, headers=headers, json=body)
+        assert answer.status_code == 422, (url, answer.text)
+        assert field in answer.text, (url, answer.text)
+        assert len(answer.text) < 2000  # the reply never echoes more than an excerpt
+    assert _row_counts(factory) == before
