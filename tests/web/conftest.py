@@ -23,6 +23,7 @@ from tests.registry.conftest import (  # noqa: F401 - fixtures shared with the r
     settings,
 )
 from tests.registry.world import make_family, sample_for, store, with_id
+from tests.web.browser import browser  # noqa: F401 - the browser stories' Chromium
 
 PASSWORD = "correct horse battery"
 ACCOUNTS = {  # username: (role, jurisdiction, institution)

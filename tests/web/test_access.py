@@ -27,6 +27,51 @@ ROLE_PAGES = {
     "/api/v1/matches": {"reviewer"},
     "/api/v1/family/case": {"family"},
     "/api/v1/audit/verify": {"administrator"},
+    # from raid to reunion
+    "/api/v1/operations": {"police"},
+    "/api/v1/rescued-children-template.csv": {"police"},
+    "/api/v1/welfare-reviews": {"reviewer"},
+}
+
+NOWHERE = 2**31 - 2  # a valid record id that names no record: nothing is written
+
+# Every write from raid to reunion, in the API and the pages, and the roles it is open to.
+# The other roles get 403 before anything is read; the roles listed get past the door (the
+# empty body or the record that does not exist answers 4xx, never 401/403 or 5xx).
+WRITE_ROUTES: dict[tuple[str, str], set[str]] = {
+    ("POST", "/api/v1/operations"): {"police"},
+    ("PATCH", "/api/v1/operations/{nowhere}"): {"police"},
+    ("POST", "/api/v1/operations/{nowhere}/children"): {"police"},
+    ("POST", "/api/v1/operations/{nowhere}/children/import"): {"police"},
+    ("POST", "/api/v1/operations/{nowhere}/suspects"): {"police"},
+    ("POST", "/api/v1/suspects/{nowhere}/kinship"): {"police"},
+    ("POST", "/api/v1/children/{nowhere}/transactions"): {"police"},
+    ("POST", "/api/v1/reports/{nowhere}/relatives"): {"police", "family"},
+    ("POST", "/api/v1/relatives/{nowhere}/appointments"): {"police", "family"},
+    ("POST", "/api/v1/children/{nowhere}/placements"): {"care_staff"},
+    ("POST", "/api/v1/children/{nowhere}/transfer"): {"care_staff"},
+    ("POST", "/api/v1/children/{nowhere}/visits"): {"care_staff"},
+    ("POST", "/api/v1/children/{nowhere}/consent"): {"care_staff", "police"},
+    ("POST", "/api/v1/matches/{nowhere}/notify"): {"police"},
+    ("POST", "/api/v1/matches/{nowhere}/reunion"): {"police"},
+    ("POST", "/api/v1/matches/{nowhere}/welfare-review"): {"reviewer"},
+    ("POST", "/api/v1/children/{nowhere}/adoption-reversal"): {"reviewer"},
+    ("POST", "/operations/new"): {"police"},
+    ("POST", "/operations/{nowhere}/edit"): {"police"},
+    ("POST", "/operations/{nowhere}/children"): {"police"},
+    ("POST", "/operations/{nowhere}/children/import"): {"police"},
+    ("POST", "/operations/{nowhere}/suspects"): {"police"},
+    ("POST", "/cases/{nowhere}/relatives"): {"police", "family"},  # families: their own
+    ("POST", "/family/relatives"): {"family"},
+    ("POST", "/relatives/{nowhere}/appointments"): {"police", "family"},
+    ("POST", "/children/{nowhere}/placements"): {"care_staff"},
+    ("POST", "/children/{nowhere}/transfer"): {"care_staff"},
+    ("POST", "/children/{nowhere}/visits"): {"care_staff"},
+    ("POST", "/children/{nowhere}/consent"): {"care_staff", "police"},
+    ("POST", "/matches/{nowhere}/notify"): {"police"},
+    ("POST", "/matches/{nowhere}/reunion"): {"police"},
+    ("POST", "/welfare-reviews/{nowhere}"): {"reviewer"},
+    ("POST", "/children/{nowhere}/adoption-reversal"): {"reviewer"},
 }
 
 
@@ -42,7 +87,20 @@ def record_routes(world) -> dict[str, set[str]]:
         f"/api/v1/matches/{world.match_id}": {"reviewer2"},
         f"/lab/profiles/{world.child_specimen}": {"lab"},
         f"/api/v1/profiles/{world.child_specimen}": {"lab"},
+        f"/api/v1/children/{world.child_id}/label.svg": {"police.hebei", "police.yunnan"},
     }
+
+
+def operation_routes(factory) -> dict[str, set[str]]:
+    """A Hebei operation's pages: Hebei police (and national police) only."""
+    from homeward.workflow import operations
+
+    with factory() as session, session.begin():
+        operation = operations.create_operation(session, actor="police.hebei",
+                                                name="Operation Spring", provinces=["13"])
+        operation_id = operation.id
+    return {f"/operations/{operation_id}": {"police.hebei"},
+            f"/api/v1/operations/{operation_id}": {"police.hebei"}}
 
 
 def test_anonymous_is_denied_everything_private(client, world):
@@ -55,9 +113,9 @@ def test_anonymous_is_denied_everything_private(client, world):
             assert response.headers["location"].startswith("/login")
 
 
-def test_role_matrix(signed_in, world):
+def test_role_matrix(signed_in, world, factory):
     failures = []
-    records = record_routes(world)
+    records = record_routes(world) | operation_routes(factory)
     records[f"/cases/{world.other_report_id}"] = {"police.fujian"}
     for username, (role, _, _) in ACCOUNTS.items():
         client, _ = signed_in(username)
@@ -75,6 +133,53 @@ def test_role_matrix(signed_in, world):
             if not ok:
                 failures.append(f"{username} GET {path}: {status}")
     assert not failures, "\n".join(failures)
+
+
+def test_anonymous_cannot_write_anything(client, world):
+    for method, template in WRITE_ROUTES:
+        path = template.format(nowhere=NOWHERE)
+        status = client.request(method, path, json={}, follow_redirects=False).status_code
+        expected = 401 if path.startswith("/api/") else 303
+        assert status in (expected, 403), f"{method} {path}: {status}"
+
+
+def test_write_matrix(signed_in, world, factory):
+    """Each write is open to its roles and refused (403) to every other role, in the API
+    and in the pages alike; nothing is stored by the refused ones."""
+    failures = []
+    before = _raid_rows(factory)
+    for username, (role, _, _) in ACCOUNTS.items():
+        client, token = signed_in(username)
+        for (method, template), roles in WRITE_ROUTES.items():
+            path = template.format(nowhere=NOWHERE)
+            if path.startswith("/api/"):
+                status = client.request(method, path, json={},
+                                        headers={"X-CSRF-Token": token}).status_code
+            else:
+                status = client.request(method, path, data={"csrf_token": token},
+                                        follow_redirects=False).status_code
+            allowed = role in roles
+            if allowed and (status in (401, 403) or status >= 500):
+                failures.append(f"{username} {method} {path}: {status}, expected past the door")
+            if not allowed and status != 403:
+                failures.append(f"{username} {method} {path}: {status}, expected 403")
+    assert not failures, "\n".join(failures)
+    assert _raid_rows(factory) == before, "a refused or empty write stored something"
+
+
+def _raid_rows(factory) -> dict[str, int]:
+    """How many records of each kind the raid-to-reunion writes create."""
+    from sqlalchemy import func, select
+
+    from homeward.registry import models
+
+    kinds = (models.Operation, models.FoundChild, models.Suspect, models.SuspectKinship,
+             models.ChildTransaction, models.Relative, models.DnaAppointment,
+             models.Placement, models.CareVisit, models.FamilyNotification,
+             models.WelfareReview, models.Reunification)
+    with factory() as session:
+        return {kind.__name__: session.scalar(select(func.count()).select_from(kind))
+                for kind in kinds}
 
 
 def test_families_see_only_their_own_case(signed_in, world):

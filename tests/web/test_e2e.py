@@ -8,52 +8,29 @@ is closed. Screenshots of each page go to tests/artifacts/ (ignored by git).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from homeward.config import Settings
 from homeward.kinship import simulate
 from homeward.kinship.model import build_locus_models
 from homeward.kinship.readers import write_long_csv
 from homeward.registry.db import make_engine, make_session_factory
-from homeward.registry.migrate import upgrade
 from homeward.registry.models import User
 from homeward.web.security import hash_password
 from homeward.workflow import cases
 from homeward.workflow.matching import kinship_setup
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-PASSWORD = "e2e password 1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.web.browser import PASSWORD, registry, serve, shot, sign_in
 
 
 @pytest.fixture
 def server(tmp_path):
     """A real uvicorn server on a fresh SQLite database with staff accounts and one
     rescued child; yields (base URL, folder of profile files)."""
-    url = f"sqlite:///{tmp_path}/e2e.sqlite3"
-    env = {**os.environ, "HOMEWARD_DATABASE_URL": url, "HOMEWARD_SECRET_KEY": "e2e",
-           "HOMEWARD_REGISTRATION_PROOF_BITS": "12",  # solved by static/proof-of-work.js
-           "HOMEWARD_PROFILE_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
-    settings = Settings(database_url=url, profile_key=env["HOMEWARD_PROFILE_KEY"])
+    url, env, settings = registry(tmp_path)
     engine = make_engine(url)
-    upgrade(engine)
     with make_session_factory(engine)() as session, session.begin():
         for username, role, jurisdiction in (("police.yunnan", "police", "53"),
                                              ("lab.analyst", "lab_analyst", None),
@@ -73,57 +50,8 @@ def server(tmp_path):
     for name, dna, specimen in (("mother.csv", mother, "R-MOTHER"), ("child.csv", child, "C-E2E"),
                                 ("child2.csv", child, "C-E2E-2")):
         (files / name).write_text(write_long_csv(simulate.to_profiles(dna, models, [specimen])))
-    port = free_port()
-    log = (tmp_path / "server.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "homeward.web.main:app", "--host", "127.0.0.1",
-         "--port", str(port)], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            if process.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"server died: {log.read()[-2000:]}")
-            time.sleep(0.1)
-    yield base, files
-    process.terminate()
-    process.wait(10)
-    log.seek(0)
-    print("server log:\n" + log.read()[-5000:])  # shown by pytest when the test fails
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), (
-        f"{CHROMIUM} is missing: ./run.sh test installs Debian's chromium and chromium-driver")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(browser, base: str, username: str):
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button")
-    page.wait_for_url(re.compile(r".*/dashboard$"))
-    return page
+    with serve(tmp_path, env) as base:
+        yield base, files
 
 
 def test_family_to_reunion_story(server, browser):

@@ -23,6 +23,7 @@ from homeward.registry.models import (
     LeadLink,
     Match,
     MissingReport,
+    Operation,
     Placement,
     Source,
     Tip,
@@ -54,11 +55,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "reunion": frozenset({"police"}),
     "welfare_review": frozenset({"reviewer"}),
     "adoption": frozenset({"reviewer"}),
+    # geo-targeted alerts of a case: publish, update, close, delivery status (the case's
+    # jurisdiction is checked as for the case page); subscribing and sightings are public
+    "alerts": frozenset({"police"}),
 }
 
 # Capabilities that open a child's file or DNA: the roles holding them (and the role that
 # approves changes, administrator) are granted only with a second administrator's approval.
-OPENS_CHILDREN_OR_DNA = frozenset({"cases", "operations", "tips", "leads", "lab",
+OPENS_CHILDREN_OR_DNA = frozenset({"cases", "alerts", "operations", "tips", "leads", "lab",
                                    "second_sample", "review", "care", "family"})
 FOUR_EYES_ROLES = frozenset(
     {role for capability in OPENS_CHILDREN_OR_DNA for role in CAPABILITIES[capability]}
@@ -113,6 +117,15 @@ def visible_children(user: User) -> Select:
         return query.where(or_(placed_here, and_(awaiting, _in_jurisdiction(
             FoundChild.jurisdiction, user))))
     return query.where(false())
+
+
+def may_see_operation(user: User, operation: Operation) -> bool:
+    """Police of a province the operation spans, national police, and the officer who
+    recorded it (an operation whose provinces are not yet filled in)."""
+    if user.role != "police" or not user.jurisdiction or not user.active:
+        return False
+    return (user.jurisdiction == NATIONAL or user.jurisdiction in (operation.provinces or [])
+            or operation.created_by == user.username)
 
 
 def may_open_report(session: Session, user: User, report_id: int) -> bool:

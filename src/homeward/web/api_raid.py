@@ -19,10 +19,17 @@ from starlette.concurrency import run_in_threadpool
 
 from homeward.registry.models import FoundChild, Match, Operation, User
 from homeward.web import raid_forms as forms
+from homeward.web.access import may_see_operation
 from homeward.web.deps import DB, check_csrf, needs
 from homeward.web.labels import specimen_label_svg
 from homeward.web.params import RecordId
-from homeward.web.records import open_child, open_match_case, open_relative, open_report
+from homeward.web.records import (
+    open_child,
+    open_match_case,
+    open_operation,
+    open_relative,
+    open_report,
+)
 from homeward.workflow import care, cases, operations, review
 from homeward.workflow.errors import ImportFailedError, WorkflowError
 from homeward.workflow.rescue_import import import_rescued_children, template_csv
@@ -115,8 +122,9 @@ def _children_out(session: Session, children: list[FoundChild]) -> list[dict[str
 @router.get("/operations", response_model=list[OperationOut])
 def list_operations(session: Session = DB,
                     user: User = Depends(needs("operations"))) -> Any:
-    return session.scalars(select(Operation).order_by(Operation.started_on.desc(),
-                                                      Operation.id.desc()).limit(500)).all()
+    listed = session.scalars(select(Operation).order_by(Operation.started_on.desc(),
+                                                        Operation.id.desc()).limit(500))
+    return [operation for operation in listed if may_see_operation(user, operation)]
 
 
 @router.post("/operations", response_model=OperationOut, status_code=201)
@@ -128,6 +136,7 @@ def post_operation(body: forms.OperationIn, session: Session = DB,
 @router.patch("/operations/{operation_id}", response_model=OperationOut)
 def patch_operation(operation_id: RecordId, body: forms.OperationIn, session: Session = DB,
                     user: User = Depends(needs("operations"))) -> Any:
+    open_operation(session, user, operation_id)
     return operations.update_operation(session, operation_id, actor=user.username,
                                        **body.fields())
 
@@ -174,7 +183,7 @@ async def post_children_sheet(operation_id: RecordId, request: Request,
     name = forms.sheet_name(file.filename)
 
     def store() -> list[dict[str, Any]]:
-        operation = operations.get_operation(session, operation_id)
+        operation = open_operation(session, user, operation_id)
         forms.check_child_jurisdiction(user, None)
         children = import_rescued_children(session, operation, name, content,
                                            actor=user.username)
@@ -206,7 +215,7 @@ def get_label(child_id: RecordId, session: Session = DB,
 def post_suspect(operation_id: RecordId, body: forms.SuspectIn, session: Session = DB,
                  user: User = Depends(needs("suspects"))) -> Any:
     return forms.register_suspect(session, user,
-                                  operations.get_operation(session, operation_id), body)
+                                  open_operation(session, user, operation_id), body)
 
 
 @router.post("/suspects/{suspect_id}/kinship", response_model=CreatedOut, status_code=201)

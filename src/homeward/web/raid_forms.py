@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from homeward.registry import audit
 from homeward.registry.models import FoundChild, Operation, Photo, Relative, Suspect, User
 from homeward.web.access import NATIONAL, visible_children
-from homeward.web.records import open_child, open_relative
+from homeward.web.records import open_child, open_operation, open_relative
 from homeward.web.uploads import upload_name
 from homeward.workflow import operations
 from homeward.workflow.care import VISIT_KINDS
@@ -255,7 +255,7 @@ def operation_for(session: Session, user: User, operation_id: int) -> OperationO
     """The operation's overview as this user may see it: the figures of the whole
     operation, but only the children the user may open, by record id; the view is audited
     with the ids shown."""
-    overview = operation_overview(session, operations.get_operation(session, operation_id))
+    overview = operation_overview(session, open_operation(session, user, operation_id))
     visible = set(session.scalars(visible_children(user).where(
         FoundChild.operation_id == operation_id).with_only_columns(FoundChild.id)))
     overview.children = [(c, stage) for c, stage in overview.children if c.id in visible]

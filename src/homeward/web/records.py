@@ -9,8 +9,8 @@ from __future__ import annotations
 from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
-from homeward.registry.models import FoundChild, Match, MissingReport, Relative, User
-from homeward.web.access import may_open_child, may_open_report
+from homeward.registry.models import FoundChild, Match, MissingReport, Operation, Relative, User
+from homeward.web.access import may_open_child, may_open_report, may_see_operation
 from homeward.workflow.cases import read_found_child, read_missing_report
 from homeward.workflow.review import get_match
 
@@ -40,3 +40,11 @@ def open_relative(session: Session, user: User, relative_id: int, why: str) -> R
         raise HTTPException(404, "no such relative")
     open_report(session, user, relative.report_id, why)
     return relative
+
+
+def open_operation(session: Session, user: User, operation_id: int) -> Operation:
+    """An operation the user may see (web/access.py may_see_operation), else 404."""
+    operation = session.get(Operation, operation_id)
+    if operation is None or not may_see_operation(user, operation):
+        raise HTTPException(404, "no such operation in your jurisdiction")
+    return operation

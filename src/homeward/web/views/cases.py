@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homeward.registry import audit
 from homeward.registry.models import (
     AuditEvent,
-    FoundChild,
     Match,
     MissingReport,
-    Operation,
     Photo,
     Relative,
     Sample,
@@ -122,21 +120,18 @@ def child_page(child_id: RecordId, request: Request, session: Session = DB,
 @router.get("/operations")
 def operations(request: Request, session: Session = DB,
                user: User = Depends(needs("operations"))) -> Response:
-    rows = session.execute(
-        select(Operation, func.count(FoundChild.id)).outerjoin(
-            FoundChild, FoundChild.operation_id == Operation.id)
-        .group_by(Operation.id).order_by(Operation.started_on)).all()
-    return render(request, "police/operations.html", operations=rows)
+    from homeward.web.views.raid import operation_rows
+
+    return render(request, "police/operations.html", operations=operation_rows(session, user))
 
 
 @router.get("/operations/{operation_id}")
 def operation_page(operation_id: RecordId, request: Request, session: Session = DB,
                    user: User = Depends(needs("operations"))) -> Response:
-    """The overview from raid to reunion (views/raid.py: the same as the API's)."""
+    """The overview from raid to reunion (views/raid.py: the same as the API's); an
+    operation the user may not see answers 404 (web/records.py open_operation)."""
     from homeward.web.views.raid import operation_extras
 
-    if session.get(Operation, operation_id) is None:
-        raise HTTPException(404, "no such operation")
     return render(request, "police/operation.html",
                   **operation_extras(session, user, operation_id),
                   registered=request.query_params.get("registered", ""),

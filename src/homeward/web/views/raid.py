@@ -22,11 +22,17 @@ from starlette.datastructures import FormData, UploadFile
 
 from homeward.registry.models import FoundChild, Match, Operation, User
 from homeward.web import raid_forms as forms
-from homeward.web.access import can, visible_children
+from homeward.web.access import can, may_see_operation, visible_children
 from homeward.web.deps import DB, check_csrf, needs
 from homeward.web.params import RecordId
 from homeward.web.photos import PhotoError, clean_photo
-from homeward.web.records import open_child, open_match_case, open_relative, open_report
+from homeward.web.records import (
+    open_child,
+    open_match_case,
+    open_operation,
+    open_relative,
+    open_report,
+)
 from homeward.web.rendering import render, templates
 from homeward.workflow import care, cases, operations, review
 from homeward.workflow.care import VISIT_KINDS
@@ -79,11 +85,13 @@ def child_extras(session: Session, child: FoundChild) -> dict[str, Any]:
             "next_step": NEXT_STEP[stage], "current_placement": care.current_placement(child)}
 
 
-def operation_rows(session: Session) -> list[Any]:
-    return list(session.execute(
+def operation_rows(session: Session, user: User) -> list[Any]:
+    """The operations this user may see, each with its number of children registered."""
+    rows = session.execute(
         select(Operation, func.count(FoundChild.id)).outerjoin(
             FoundChild, FoundChild.operation_id == Operation.id)
-        .group_by(Operation.id).order_by(Operation.started_on)).all())
+        .group_by(Operation.id).order_by(Operation.started_on)).all()
+    return [row for row in rows if may_see_operation(user, row[0])]
 
 
 # --- forms ------------------------------------------------------------------------------
@@ -198,6 +206,7 @@ async def edit_operation(operation_id: RecordId, request: Request, session: Sess
     form = await request.form()
     try:
         body = _parse(forms.OperationIn, form, lists=("provinces", "cities"))
+        open_operation(session, user, operation_id)
         _step(session, lambda: operations.update_operation(
             session, operation_id, actor=user.username, **body.fields()))
     except Refused as refused:
@@ -219,7 +228,7 @@ async def register_child(operation_id: RecordId, request: Request, session: Sess
                 cleaned = clean_photo(await photo.read())
             except PhotoError as error:
                 raise Refused(422, [str(error)]) from None
-        operation = operations.get_operation(session, operation_id)
+        operation = open_operation(session, user, operation_id)
 
         def store() -> FoundChild:
             child = forms.register_child(session, user, operation, body)
@@ -245,7 +254,7 @@ async def import_children(operation_id: RecordId, request: Request, session: Ses
         content = await sheet.read(MAX_SHEET + 1)
         if len(content) > MAX_SHEET:
             raise Refused(413, ["the sheet is larger than 5 MB; split it"])
-        operation = operations.get_operation(session, operation_id)
+        operation = open_operation(session, user, operation_id)
 
         def store() -> list[FoundChild]:
             name = forms.sheet_name(sheet.filename)
@@ -266,7 +275,7 @@ async def register_suspect(operation_id: RecordId, request: Request, session: Se
     form = await request.form()
     try:
         body = _parse(forms.SuspectIn, form, lists=("phones", "child_ids"))
-        operation = operations.get_operation(session, operation_id)
+        operation = open_operation(session, user, operation_id)
         _step(session, lambda: forms.register_suspect(session, user, operation, body))
     except Refused as refused:
         return _again(_operation_page(request, session, user, operation_id), refused,
