@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from homeward.cli.ystr import app as ystr_app
 from homeward.kinship.errors import InputError, ModelError
 from homeward.kinship.frequencies import (
     DEFAULT_FLOOR,
@@ -17,6 +18,7 @@ from homeward.kinship.frequencies import (
     packaged_tables,
     resolve_frequency_table,
 )
+from homeward.kinship.gbt37223 import GBT37223, StandardPaternity, standard_paternity_index
 from homeward.kinship.loci import CHINESE_KIT_EXTRA, CODIS_20
 from homeward.kinship.lr import LikelihoodRatio, kinship_lr
 from homeward.kinship.model import KinshipModel
@@ -24,6 +26,7 @@ from homeward.kinship.mutation import MutationModel
 from homeward.kinship.readers import read_profiles
 
 app = typer.Typer(no_args_is_help=True, help="DNA kinship: LR reports, search, power.")
+app.add_typer(ystr_app, name="ystr")
 console = Console()
 
 FrequenciesOption = Annotated[str, typer.Option(
@@ -52,21 +55,30 @@ def _fmt_lr(value: float) -> str:
     return f"{value:.4f}"
 
 
-def print_report(result: LikelihoodRatio) -> None:
-    """A per-locus table like a paternity-test report, then the combined figures."""
+def print_report(result: LikelihoodRatio, standard: StandardPaternity | None = None) -> None:
+    """A per-locus table like a paternity-test report, then the combined figures; with
+    ``standard``, the GB/T 37223-2018 PI beside the LR."""
     persons = result.persons
     table = Table(title=f"Kinship report: {result.relationship.name}")
     table.add_column("Locus")
     for person in persons:
         table.add_column(person)
     table.add_column("LR", justify="right")
+    if standard is not None:
+        table.add_column(f"PI ({GBT37223})", justify="right")
     table.add_column("", justify="center")
     for locus, entry in result.loci.items():
         cells = ["/".join(g) if g else "-" for g in entry.genotypes]
         cells += [""] * (len(persons) - len(cells))
         flag = "[red]excl.[/red]" if entry.excluded else ""
-        table.add_row(locus, *cells, _fmt_lr(entry.lr), flag)
+        pi = [] if standard is None else [
+            _fmt_lr(standard.loci[locus].pi) if locus in standard.loci else "-"]
+        table.add_row(locus, *cells, _fmt_lr(entry.lr), *pi, flag)
     console.print(table)
+    if standard is not None:
+        console.print(f"{GBT37223}: CPI {_fmt_lr(standard.cpi)}   RCP {standard.rcp:.6%}   "
+                      f"inconsistent loci {standard.inconsistent_loci}   conclusion: "
+                      f"{standard.conclusion}")
     log10 = result.log10_lr
     console.print(f"Hypothesis: {result.relationship.describe()}")
     console.print(f"Combined LR: {_fmt_lr(result.lr)}   log10 LR: "
@@ -103,8 +115,17 @@ def lr_command(
     prior: Annotated[float, typer.Option("--prior", help="Prior probability.")] = 0.5,
     floor: FloorOption = DEFAULT_FLOOR,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    convention: Annotated[str, typer.Option(
+        "--convention", help="forrel (default) or gbt37223: add the PI, CPI, RCP and "
+                             "conclusion of GB/T 37223-2018 (parent-child, trio).")]
+    = "forrel",
 ) -> None:
     """Likelihood ratio of a relationship between profiles, locus by locus."""
+    if convention not in ("forrel", "gbt37223"):
+        raise ModelError(f"unknown convention {convention!r}: use forrel or gbt37223")
+    if convention == "gbt37223" and relationship not in ("parent-child", "trio"):
+        raise ModelError(f"--convention gbt37223 ({GBT37223}) covers parent-child and trio, "
+                         f"not {relationship}")
     profile_set = read_profiles(profiles)
     table = resolve_frequency_table(frequencies, floor=floor)
     ids = [person1, person2] + ([person3] if person3 else [])
@@ -113,10 +134,13 @@ def lr_command(
     persons = [profile_set[i] for i in ids]
     result = kinship_lr(persons, relationship, table,
                         model=build_model(theta, mutation_model, mutation_rate), prior=prior)
+    standard = (standard_paternity_index(persons, table, mutation_rate=mutation_rate)
+                if convention == "gbt37223" else None)
     if as_json:
-        print(json.dumps(result.to_dict()))
+        document = result.to_dict()
+        print(json.dumps(standard.annotate(document) if standard else document))
     else:
-        print_report(result)
+        print_report(result, standard)
 
 
 @app.command("search")
@@ -240,3 +264,28 @@ def tables_command() -> None:
     """List the frequency tables shipped with Homeward."""
     for name in packaged_tables():
         print(name)
+
+
+@app.command("report")
+def report_command(
+    case: Annotated[int, typer.Option("--case", help="Registry match id.")],
+    out: Annotated[Path, typer.Option("--out", help="PDF file to write.")] = Path("report.pdf"),
+) -> None:
+    """The bilingual paternity report (GB/T 37223-2018) of a confirmed match, as a PDF."""
+    from homeward.cli.registry import cli_actor, open_database
+    from homeward.registry.db import session_scope
+    from homeward.reports.paternity_pdf import render_paternity_report
+    from homeward.security.crypto import ProfileCipher
+    from homeward.workflow.lab_report import paternity_report
+
+    _, factory = open_database()
+    with session_scope(factory) as session:
+        data = paternity_report(session, case, actor=cli_actor(),
+                                cipher=ProfileCipher.from_settings())
+    render_paternity_report(data, out)
+    console.print(f"report of match {case} written to {out}")
+
+
+from homeward.cli.identify import identify_command  # noqa: E402  (it reuses the options above)
+
+app.command("identify")(identify_command)
