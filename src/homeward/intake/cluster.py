@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from homeward.intake.figures import COUNT_FIELDS
-from homeward.intake.news import IncidentReport
+from homeward.intake.news import IncidentReport, case_codes
 
 _KEY_FIELDS = ("children_rescued", "suspects_detained")
+# Officers and provinces are told loosely (a raid's 300 officers beside a ring's 2,600):
+# they count as agreement, never as contradiction.
+_CONTRADICTING = ("children_rescued", "women_rescued", "suspects_detained")
 
 
 @dataclass
@@ -123,7 +126,7 @@ def same_incident(a: IncidentReport, b: IncidentReport) -> bool:
             continue
         if x == y:
             equal.append(name)
-        elif abs(x - y) > 0.25 * max(x, y):
+        elif name in _CONTRADICTING and abs(x - y) > 0.25 * max(x, y):
             return False
     provinces_a = {u.province or u.name_en for u in a.places}
     provinces_b = {u.province or u.name_en for u in b.places}
@@ -136,13 +139,37 @@ def same_incident(a: IncidentReport, b: IncidentReport) -> bool:
     return False
 
 
+def part_of(part: IncidentReport, whole: IncidentReport) -> bool:
+    """A province's or a city's front of a national operation: its figures are a share of the
+    whole's (none larger, one smaller), in the same month, and the two name the same case
+    (“8·30”) or the same number of provinces acting together."""
+    gap = _date_gap_days(part.date, whole.date)
+    if gap is None or gap > 45:
+        return False
+    shares = [(part.counts[n], whole.counts[n]) for n in _KEY_FIELDS
+              if n in part.counts and n in whole.counts]
+    if not shares or any(x > y for x, y in shares) or all(x == y for x, y in shares):
+        return False
+    if case_codes(part.text) & case_codes(whole.text):
+        return True
+    provinces = part.counts.get("provinces_involved")
+    return provinces is not None and provinces == whole.counts.get("provinces_involved")
+
+
+def _linked(a: IncidentReport, b: IncidentReport) -> bool:
+    if same_incident(a, b) or part_of(a, b) or part_of(b, a):
+        return True
+    gap = _date_gap_days(a.date, b.date)
+    return (gap is None or gap <= 45) and bool(case_codes(a.text) & case_codes(b.text))
+
+
 def cluster(reports: list[IncidentReport]) -> list[Incident]:
-    """Reports grouped into incidents; a report joins an incident only if it fits every member."""
+    """Reports grouped into incidents: a report joins the first incident it is linked to
+    (the same figures, a front of it, or the same case name in the same month)."""
     incidents: list[Incident] = []
     for report in reports:
         home = next((incident for incident in incidents
-                     if all(same_incident(report, member) for member in incident.reports)),
-                    None)
+                     if any(_linked(report, member) for member in incident.reports)), None)
         if home is None:
             incidents.append(Incident([report]))
         else:

@@ -62,7 +62,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), "en_mdy"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})\b", re.I), "en_dmy"),
     (re.compile(rf"\b{_MONTH},?\s+(\d{{4}})\b", re.I), "en_my"),
-    (re.compile(rf"\b(?:on|since|from|by|until)\s+{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})",
+    (re.compile(rf"\b(?:on|since|from|by|until|of)\s+{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})",
                 re.I), "en_md"),
     (re.compile(r"\b(?:in|since|during|from|by|until|of)\s+(\d{4})\b(?!\s*(?:yuan|children|people))",
                 re.I), "en_y"),
@@ -152,15 +152,16 @@ _PUBLISHED_LABEL = re.compile(
     r"\s*[:：]?\s*", re.I)
 
 
-def find_publication_date(text: str) -> dt.date | None:
-    """The publication date near the top of an article: a labelled one, else the first full one."""
+def find_publication_date(text: str, fallback: dt.date | None = None) -> dt.date | None:
+    """The publication date near the top of an article: a labelled one, else ``fallback``
+    (the date in the page's address), else the first full date (which may be the raid's)."""
     head = text[:3000]
     labelled = None
     for label in _PUBLISHED_LABEL.finditer(head):
         labelled = _first_full_date(head[label.end():label.end() + 60])
         if labelled:
             return labelled
-    return _first_full_date(head[:600])
+    return fallback or _first_full_date(head[:600])
 
 
 def _first_full_date(text: str) -> dt.date | None:
@@ -168,3 +169,23 @@ def _first_full_date(text: str) -> dt.date | None:
         if len(mention.value) == 10:
             return dt.date.fromisoformat(mention.value)
     return None
+
+
+# ".../2011-07/27/...", ".../2013/09/29/...", ".../201208/t20120807_...", ".../20070716/..."
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?"
+                       r"(?=[/_.-]|\d{2,}|$)")
+
+
+def date_in_url(url: str | None) -> dt.date | None:
+    """The publication day (or the first of the month) that a news site writes in its URL."""
+    if not url:
+        return None
+    path = url.split("://", 1)[-1].split("/", 1)[-1]
+    match = _URL_DATE.search(path)
+    if match is None:
+        return None
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

@@ -16,7 +16,7 @@ from pathlib import Path
 import trafilatura
 from charset_normalizer import from_bytes
 
-from homeward.intake.dates import find_publication_date
+from homeward.intake.dates import date_in_url, find_publication_date
 
 
 class UnreadableItem(ValueError):
@@ -41,6 +41,9 @@ class Document:
 
 _HTML_HINT = re.compile(rb"<(!doctype\s+html|html|head|body|div|p|article)\b", re.I)
 _MIN_TEXT = 20
+# A stored news page is well under a megabyte; a file ten times the largest we have seen is
+# a dump or an archive, and is refused before it is read.
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 
 
 def decode(data: bytes, name: str) -> str:
@@ -81,13 +84,15 @@ def from_html(html: str, name: str, url: str | None = None) -> Document:
     if not text or len(text.strip()) < _MIN_TEXT:
         # Truncated or unusual markup: fall back to every paragraph-like text node.
         text = trafilatura.html2txt(html) or ""
+        if len(text.strip()) >= _MIN_TEXT and "\n\n" not in story_lines(text):
+            raise UnreadableItem(name, "the page holds only navigation, no sentence of a story")
     if len(text.strip()) < _MIN_TEXT:
         raise UnreadableItem(name, "the page holds no readable story")
     title = getattr(extracted, "title", None) if extracted is not None else None
     # A date labelled in the page ("Published:", "发布时间：") or in its metadata comes first;
     # trafilatura's own date is a guess when the page has neither.
-    published = find_publication_date(text) or find_publication_date(html) or \
-        _parse_iso(getattr(extracted, "date", None) if extracted is not None else None)
+    published = find_publication_date(text, date_in_url(url)) or find_publication_date(html) \
+        or _parse_iso(getattr(extracted, "date", None) if extracted is not None else None)
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
     return Document(name=name, text=text.strip(), title=title, url=url, published=published)
@@ -110,7 +115,7 @@ def from_bytes_named(data: bytes, name: str, url: str | None = None) -> Document
     if len(text) < _MIN_TEXT:
         raise UnreadableItem(name, "too short to be an article")
     return Document(name=name, text=story_lines(text), url=url,
-                    published=find_publication_date(text))
+                    published=find_publication_date(text, date_in_url(url)))
 
 
 _SENTENCE_END = re.compile(r"[.!?:：。！？\"”’）)]\s*$")
@@ -131,10 +136,15 @@ def story_lines(text: str) -> str:
     return "\n\n".join(kept)
 
 
-def read_article(path: Path) -> Document:
-    """One article file (plain text or HTML) as a :class:`Document`."""
+def read_article(path: Path, url: str | None = None) -> Document:
+    """One article file (plain text or HTML) as a :class:`Document`; ``url`` is where the
+    crawler found it (its date is the publication date when the page states none)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise UnreadableItem(path.name, f"too large for an article ({size // 1_048_576} MB; "
+                                 f"the limit is {MAX_ARTICLE_BYTES // 1_048_576} MB)")
         data = path.read_bytes()
     except OSError as error:
         raise UnreadableItem(path.name, f"cannot be read ({error.strerror})") from None
-    return from_bytes_named(data, path.name)
+    return from_bytes_named(data, path.name, url)

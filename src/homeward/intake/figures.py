@@ -28,7 +28,7 @@ _SUSPECT = r"(?:suspects|suspect|people|persons|members|traffickers|individuals|
            r"gang members|smugglers|offenders)"
 _RESCUE = r"(?:rescued|rescuing|rescue|saved|saving|freed|freeing|recovered|recovering)"
 _DETAIN = r"(?:detained|detaining|detain|arrested|arresting|arrest|apprehended|caught|" \
-          r"captured|nabbed|rounded up|taken into custody|held)"
+          r"captured|nabbed|rounded up|taken into custody|held|seized|seizing)"
 _PASSIVE = r"(?:were|have been|had been|was|being|are|got)\s+(?:\w+\s+)?"
 
 _EN: dict[str, list[re.Pattern[str]]] = {
@@ -66,6 +66,7 @@ _EN: dict[str, list[re.Pattern[str]]] = {
     ],
 }
 _ZQ = r"(?:共|共计|近|约|逾|超过|了|出|成功)*"
+_ZARREST = r"(?:抓获|刑事拘留|刑拘|逮捕|抓捕|缉拿|拘留|拘捕|查获)"
 _ZN = r"(\d+)(?:余|多)?"
 _ZCHILD = r"(?:被拐(?:卖|骗)?的?)?(?:儿童|婴儿|婴幼儿|孩子|小孩|男婴|女婴|幼童|未成年人|男孩|女孩)"
 _ZH: dict[str, list[re.Pattern[str]]] = {
@@ -80,14 +81,14 @@ _ZH: dict[str, list[re.Pattern[str]]] = {
         re.compile(rf"解救[^。；]*?{_ZN}名(?:被拐(?:卖)?的?)?妇女"),
     ],
     "suspects_detained": [
-        re.compile(rf"(?:抓获|刑事拘留|刑拘|逮捕|抓捕|缉拿|拘留){_ZQ}(?:犯罪)?(?:嫌疑人|嫌犯|"
-                   rf"人贩子|团伙成员){_ZQ}{_ZN}(?:名|人)"),
-        re.compile(rf"(?:抓获|刑事拘留|刑拘|逮捕|抓捕|缉拿|拘留){_ZQ}{_ZN}(?:名|人)"),
+        re.compile(rf"{_ZARREST}{_ZQ}(?:涉案|拐卖|涉拐)?(?:犯罪)?(?:嫌疑人|嫌犯|"
+                   rf"人贩子|团伙成员|人员){_ZQ}{_ZN}(?:名|人)"),
+        re.compile(rf"{_ZARREST}{_ZQ}{_ZN}(?:名|人)"),
         re.compile(rf"{_ZN}名(?:犯罪)?(?:嫌疑人|嫌犯)(?:被|已被)(?:抓获|刑事拘留|逮捕|刑拘)"),
     ],
     "officers": [
         re.compile(rf"(?:出动|调集|投入|组织)(?:了)?(?:警力|民警|公安民警){_ZQ}{_ZN}(?:名|人)"),
-        re.compile(rf"{_ZN}名(?:公安)?(?:民警|警力|警察)"),
+        re.compile(rf"{_ZN}名(?:参战|精干)?的?(?:公安)?(?:民警|警力|警察)"),
     ],
     "provinces_involved": [
         re.compile(r"(\d+)个?省(?:份|区|市|（区、市）|\(区、市\))?"),
@@ -303,8 +304,20 @@ def sexes_in(text: str) -> list[str]:
     return [sex for sex, pattern in _SEX.items() if pattern.search(text)]
 
 
+# Outlets and bylines name a city that is not a place of the story ("the Guangzhou Daily
+# reported", "Chongqing Morning Post", "By ZHENG CAIXIONG in Guangzhou", "广州日报").
+_OUTLET = re.compile(r"\b(?:[A-Z][a-z]+ ){1,2}(?:Daily|Morning Post|Evening News|Evening Post|"
+                     r"City News|Times|Television|TV)\b|"
+                     r"\bBy [A-Z][A-Za-z ]{2,40}? in [A-Z][a-z]+\b|"
+                     r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|早报|都市报|电视台)")
+
+
+def _without_outlets(sentence: str) -> str:
+    return _OUTLET.sub(lambda m: " " * len(m.group(0)), sentence)
+
+
 def figures_of(sentence: str, chinese: bool) -> Figures:
-    placed = [(m.unit, m.start, m.end) for m in find_places(sentence)]
+    placed = [(m.unit, m.start, m.end) for m in find_places(_without_outlets(sentence))]
     figures = Figures(counts=counts_in(sentence, chinese),
                       places=[unit for unit, _, _ in placed])
     figures.routes = routes_in(sentence, placed, chinese)

@@ -10,33 +10,50 @@ become sub-cases.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from homeward.intake.dates import find_dates
 from homeward.intake.documents import Document
 from homeward.intake.figures import Figures, figures_of, loose_counts
 from homeward.intake.places import Unit
+from homeward.intake.script import to_simplified
 from homeward.intake.sentences import Sentence, split_sentences
 
+_MONTH_NAME = r"(?:January|February|March|April|May|June|July|August|September|October|" \
+              r"November|December)"
+# Periods that make a figure cumulative ("since April 2009", "so far", "as of", "by last
+# Friday", "during 2011", "from April 9 to May 4", "截至", "以来", "累计", "历年").
 _PERIOD_EN = re.compile(
     r"\bsince (?:the (?:start|beginning|launch) of (?:the )?)?(?:[\w-]+ ){0,2}?"
-    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December) )?\d{4}\b|"
+    rf"(?:{_MONTH_NAME} )?\d{{4}}\b|"
     r"\bsince the (?:national )?(?:campaign|crackdown|drive)[\w ]{0,30}?(?:began|started|"
     r"was launched)(?: in (?:\w+ )?\d{4})?|"
     r"\b(?:over|in|during) the (?:past|last|previous) (?:[\w-]+ )?(?:years?|months?|decades?)\b|"
-    r"\b(?:so far )?this year\b|\blast year\b|\bfrom \d{4} (?:to|until|through) \d{4}\b|"
+    r"\bso far(?: this year)?\b|\bas of\b|\bto date\b|\bby last \w+\b|"
+    r"\blast year\b|\bfrom \d{4} (?:to|until|through) \d{4}\b|"
     r"\bbetween \d{4} and \d{4}\b|\bevery year\b|\beach year\b|\bannually\b|"
+    r"\b(?:during|throughout) \d{4}\b|"
+    rf"\bfrom {_MONTH_NAME} \d{{1,2}} (?:to|until|through) (?:{_MONTH_NAME} )?\d{{1,2}}\b|"
     r"\bin (?:the )?(?:whole of |all of )?\d{4} (?:alone|as a whole)\b|"
+    r"^[Ii]n \d{4},|"
     r"\b[Ii]n \d{4}(?=[^.]*\b(?:nationwide|across the country|across China)\b)", re.I)
 _PERIOD_ZH = re.compile(
-    r"自?\d{4}年(?:\d{1,2}月)?(?:以来|至今)|(?:\d{4}年)?(?:至|到)\d{4}年|"
-    r"(?:今年|去年|近年|近\d+年|近几年|多年|\d{4}年全年|全年)(?:以来|来)?|截至[^，。]{0,12}|累计")
+    r"自?\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|至今|起)|(?:\d{4}年)?(?:至|到)\d{4}年|"
+    r"(?:去年|近年|近\d+年|近几年|多年|\d{4}年全年|全年|历年)(?:以来|来)?|今年以来|"
+    r"截至[^，。,]{0,12}|累计|据统计|以来|"
+    r"(?:^|，|,)\d{4}年(?!\d{0,2}月)")
+# "this year" alone is as often the year of a raid ("in mid July of this year").
+_WEAK_PERIOD = re.compile(r"\bthis year\b|今年", re.I)
+# No single operation in the record rescued a thousand children or women (the largest
+# national ones: 178 children in November 2011, 92 in September 2013; shared/DESIGN.md §1):
+# such a figure is a campaign's or a year's total, whatever words surround it.
+CUMULATIVE_MIN = 1000
 _ANCHOR_EN = re.compile(r"\b(?:the|this|that) (?:ring|gang|network|group|raids?|bust|case|"
                         r"latest operation)\b|\bthe latest\b|\bthe suspects\b", re.I)
 _ANCHOR_ZH = re.compile(r"该团伙|该案|此案|此次|本次|这起|专案|该犯罪")
-_SINCE = re.compile(r"(?:\bsince\s+|自)$", re.I)
 _NATIONAL = re.compile(r"\bnationwide\b|\bacross the country\b|\bnational(?:ly)?\b|全国|各地",
                        re.I)
 _CASES = {False: re.compile(r"\b(\d+)\s+(?:[\w-]+\s+){0,2}?cases\b", re.I),
@@ -112,23 +129,38 @@ def statistic_in(sentence: Sentence, article: str) -> Statistic | None:
     """The cumulative figure the sentence states, with its period, or None for a sentence
     about an incident (a period alone is not enough: "since November 2011 ... to bust the
     ring" dates an investigation)."""
-    period = (_PERIOD_ZH if sentence.chinese else _PERIOD_EN).search(sentence.text)
-    if period is None:
-        return None
-    counts = loose_counts(sentence.normalised, sentence.chinese)
-    cases = _first_int(_CASES[sentence.chinese], sentence.normalised)
-    gangs = _first_int(_GANGS[sentence.chinese], sentence.normalised)
+    text = sentence.normalised
+    written = to_simplified(sentence.text)
+    period = _longest((_PERIOD_ZH if sentence.chinese else _PERIOD_EN).finditer(written))
+    weak = _WEAK_PERIOD.search(written)
+    counts = loose_counts(text, sentence.chinese)
+    cases = _first_int(_CASES[sentence.chinese], text)
+    gangs = _first_int(_GANGS[sentence.chinese], text)
     children, women = counts.get("children_rescued"), counts.get("women_rescued")
-    big = max(children or 0, women or 0) >= 1000
+    if children is None and women is None and cases is None and gangs is None:
+        return None
+    big = max(children or 0, women or 0) >= CUMULATIVE_MIN
     tallies = cases is not None or gangs is not None
     anchored = (_ANCHOR_ZH if sentence.chinese else _ANCHOR_EN).search(sentence.text)
-    national = _NATIONAL.search(sentence.text)
-    if not (big or (tallies and national) or not anchored):
+    national = _NATIONAL.search(text)
+    if big:
+        pass
+    elif period is not None:
+        if anchored and not (tallies and national):
+            return None
+    elif not (weak and tallies and national):
         return None
     if children is None and women is None and not tallies:
         return None
-    return Statistic(article=article, text=sentence.text, period=period.group(0).strip(),
+    found = period or weak
+    return Statistic(article=article, text=sentence.text,
+                     period=found.group(0).strip() if found else "",
                      children=children, women=women, cases=cases, gangs=gangs)
+
+
+def _longest(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
+    """The most specific period named ("over the past two years" rather than "In 2011,")."""
+    return max(matches, key=lambda m: len(m.group(0)), default=None)
 
 
 def _first_int(pattern: re.Pattern[str], text: str) -> int | None:
@@ -153,8 +185,10 @@ def read_article(document: Document) -> ArticleReading:
 
 
 def _incident(document: Document, story: list[tuple[Sentence, Figures]]) -> IncidentReport | None:
-    """The article's incident: the first value of each count (the lead states the totals),
-    everything else said in the story, and the sentence that supports the most figures."""
+    """The article's incident: the largest value of each count (a national total is never
+    smaller than a province's or a raid's share of it, and a lead may tell a local front
+    first), everything else said in the story, and the sentence that supports the most
+    figures."""
     report = IncidentReport(article=document.name, text=document.text)
     quote_fields = 0
     for sentence, figures in story:
@@ -163,23 +197,56 @@ def _incident(document: Document, story: list[tuple[Sentence, Figures]]) -> Inci
             report.sub_cases += sub_cases
         else:
             for name, value in figures.counts.items():
-                report.counts.setdefault(name, value)
+                if value > report.counts.get(name, -1):
+                    report.counts[name] = value
             if len(figures.counts) > quote_fields:
                 report.quote, quote_fields = sentence.text, len(figures.counts)
         _absorb(report, figures)
-        if report.date is None and (figures.counts or figures.routes or sub_cases):
-            # "since November 2011" dates the start of an investigation, not the incident
-            dates = [d for d in find_dates(sentence.normalised, document.published)
-                     if not _SINCE.search(sentence.normalised[:d.start])]
-            report.date = dates[0].value if dates else None
+        if report.date is None and (figures.counts or sub_cases):
+            report.date = operation_date(sentence, document.published)
         _add_names(report, sentence)
     if not (report.counts or report.routes or report.bought or report.sold or report.sub_cases):
         return None
+    if report.date is None:
+        # no count is dated: the day of the raid, told in a sentence of its own
+        report.date = next((d for s, _ in story if _RAID.search(s.normalised)
+                            for d in [operation_date(s, document.published)] if d), None)
     if report.date is None and document.published is not None:
         report.date = document.published.strftime("%Y-%m")
     if not report.quote:
         report.quote = next((s.text for s, f in story if f.counts), story[0][0].text)
     return report
+
+
+# Words that date the start of an investigation or an earlier event, not the raid:
+# "since November 2011", "began their investigation ... last year", "立案", "发现".
+_NOT_THE_RAID = re.compile(
+    r"(?:\bsince|\bbegan|\bstarted|\blaunched an investigation|\blearned|\bset up|\bfound|"
+    r"\bvanished|\bwent missing|\bdisappeared|\barouse[ds]?|\bsuspicions?|"
+    r"自|以来|立案|成立专案组|发现|失踪|报警|接到)[^.;。；]{0,40}$", re.I)
+# A case named after a day is no date: “7·14”, "2011·11·18", "2010.9.11", “5•05”.
+_CASE_CODE = re.compile(r"[“\"'‘]?\d{1,4}(?:[·.•・]\d{1,2}){1,2}[”\"'’]?"
+                        r"(?=\s*(?:[”\"'’]|专案|案|打拐|特大|部督|系列|拐卖|case))", re.I)
+
+
+_RAID = re.compile(r"\braid(?:s|ed)?\b|\bswoop\w*|\bbust(?:s|ed)?\b|\bbroke up\b|"
+                   r"\bjoint (?:action|operation)s?\b|零时|零点|收网|集中(?:统一)?(?:抓捕|行动)|"
+                   r"统一行动|同步行动", re.I)
+
+
+def case_codes(text: str) -> set[str]:
+    """The case code names a text gives (“8·30”, "8.30" and "8•30" are one code, "8-30")."""
+    return {re.sub(r"[^\d]+", "-", m.group(0).strip("“\"'‘”’")) for m in _CASE_CODE.finditer(text)}
+
+
+def operation_date(sentence: Sentence, published: dt.date | None) -> str | None:
+    """The date a sentence gives the operation it reports, or None: case code names are
+    masked first, and a date that starts an investigation is skipped."""
+    text = _CASE_CODE.sub(lambda m: "#" * len(m.group(0)), sentence.normalised)
+    for mention in find_dates(text, published):
+        if not _NOT_THE_RAID.search(text[:mention.start]):
+            return mention.value
+    return None
 
 
 def _absorb(report: IncidentReport, figures: Figures) -> None:

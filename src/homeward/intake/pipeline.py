@@ -5,7 +5,7 @@ Unreadable items are reported one by one (which file, why) and the rest go on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,17 +42,19 @@ def read_documents(documents: Iterable[Document | UnreadableItem]) -> NewsBatch:
     return batch
 
 
-def _documents(paths: Iterable[Path]) -> Iterable[Document | UnreadableItem]:
+def _documents(paths: Iterable[Path], urls: Mapping[str, str]
+               ) -> Iterable[Document | UnreadableItem]:
     for path in paths:
         if path.is_dir():
-            yield from _documents(sorted(p for p in path.iterdir() if p.is_file()))
+            yield from _documents(sorted(p for p in path.iterdir() if p.is_file()), urls)
             continue
         try:
-            yield read_article(path)
+            yield read_article(path, urls.get(path.name))
         except UnreadableItem as problem:
             yield problem
 
 
-def read_news(paths: Iterable[Path]) -> NewsBatch:
-    """Every article under ``paths`` (files or folders), read, extracted and clustered."""
-    return read_documents(_documents(paths))
+def read_news(paths: Iterable[Path], urls: Mapping[str, str] | None = None) -> NewsBatch:
+    """Every article under ``paths`` (files or folders), read, extracted and clustered;
+    ``urls`` maps a file name to the address it was fetched from, when known."""
+    return read_documents(_documents(paths, urls or {}))

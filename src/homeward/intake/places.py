@@ -18,9 +18,11 @@ from homeward.registry.gazetteer import Place, core_name, places
 # Well-known English names that are not the plain pinyin of the Chinese name.
 EXONYMS = {"哈尔滨市": "Harbin", "呼和浩特市": "Hohhot", "乌鲁木齐市": "Urumqi",
            "拉萨市": "Lhasa", "喀什地区": "Kashgar", "西安市": "Xi'an", "延安市": "Yan'an",
-           "香港特别行政区": "Hong Kong", "澳门特别行政区": "Macao"}
+           "香港特别行政区": "Hong Kong", "澳门特别行政区": "Macao",
+           "长治市": "Changzhi"}
 EXTRA_ENGLISH = {"Xian": "西安市", "Macau": "澳门特别行政区", "Kashi": "喀什地区",
-                 "Inner Mongolia": "内蒙古自治区", "Tibet": "西藏自治区", "Canton": "广东省"}
+                 "Inner Mongolia": "内蒙古自治区", "Tibet": "西藏自治区", "Canton": "广东省",
+                 "Pu'er": "普洱市", "Pu’er": "普洱市"}
 COUNTRIES = {"Vietnam": ("越南", 105.85, 21.03), "Myanmar": ("缅甸", 96.13, 19.75),
              "Burma": ("缅甸", 96.13, 19.75), "Laos": ("老挝", 102.63, 17.97),
              "Cambodia": ("柬埔寨", 104.92, 11.56), "Thailand": ("泰国", 100.50, 13.75)}
@@ -89,8 +91,8 @@ def _index() -> _Index:
     chinese: dict[str, Unit] = {}
     by_name: dict[str, Unit] = {}
     for place in every.values():
-        if not (place.is_province or place.is_city):
-            continue
+        if not (place.is_province or place.is_city) or len(place.name) < 2:
+            continue  # "县", the gazetteer's group of Chongqing's counties, is no place name
         unit = _unit(place, provinces_by_code)
         by_name[place.name] = unit
         chinese[place.name] = unit

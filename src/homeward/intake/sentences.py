@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from homeward.intake.numbers import normalise_numbers
+from homeward.intake.script import to_simplified
 
 _EN_BREAK = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _ZH_BREAK = re.compile(r"(?<=[。！？])")
@@ -15,13 +16,14 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\))?"
     r"\s*[-–—]{1,2}\s+"
-    r"|(?:[\u4e00-\u9fff]{1,8}?(?:网|社|报|台))?[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电"
+    r"|(?:[\u4e00-\u9fff]{1,8}?(?:网|社|报|台))?[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日(?:电|讯)"
     r"(?:（[^）]{0,30}）|\([^)]{0,30}\))?\s*)")
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence as written (for quotes) and with numbers as digits (for patterns)."""
+    """A sentence as written (for quotes) and, for patterns, in simplified characters with
+    numbers as digits."""
 
     text: str
     normalised: str
@@ -43,5 +45,6 @@ def split_sentences(text: str) -> list[Sentence]:
             for sentence in _EN_BREAK.split(piece):
                 sentence = sentence.strip()
                 if sentence:
-                    out.append(Sentence(sentence, normalise_numbers(sentence), number))
+                    normalised = normalise_numbers(to_simplified(sentence))
+                    out.append(Sentence(sentence, normalised, number))
     return out
