@@ -22,7 +22,6 @@ from homeward.config import Settings
 from homeward.registry.db import make_engine, make_session_factory
 from homeward.registry.migrate import upgrade
 from homeward.security.crypto import ProfileCipher
-from homeward.workflow.matching import clear_profile_stores
 
 POSTGRES_URL = os.environ.get("HOMEWARD_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -62,7 +61,6 @@ def engine(database_url) -> Iterator[Engine]:
     engine = make_engine(database_url)
     upgrade(engine)
     yield engine
-    clear_profile_stores()
     engine.dispose()
 
 

@@ -126,3 +126,30 @@ def test_duplicate_specimen_id_is_refused(factory, settings):
                                                            family.father.id))
     with session_scope(factory) as session:
         assert session.scalars(select(Sample.specimen_id)).all() == ["C-1"]
+
+
+def test_the_profile_store_is_the_callers_and_forgets_a_rollback(factory, settings, cipher):
+    """The decrypted store belongs to whoever passed it in (the app, a command); a rolled-
+    back profile never stays searchable in it."""
+    from homeward.workflow.matching import store_and_match
+    from homeward.workflow.profile_store import ProfileStores
+
+    stores, other = ProfileStores(), ProfileStores()
+    with factory() as session, session.begin():
+        family = make_family(session, settings)
+        sample_for(session, "R-F", relative=family.father)
+        sample_for(session, "C-1", child=family.child)
+        store(session, family.father_profile, cipher, settings)
+    with factory() as session:
+        session.begin()
+        stored, matches = store_and_match(session, actor="analyst", cipher=cipher,
+                                          settings=settings, stores=stores,
+                                          profile=family.child_profile)
+        assert [m.relationship_tested for m in matches] == ["parent-child"]
+        searched = stores.store(session, cipher, settings)
+        assert "C-1" in searched.profiles and not other._stores  # only the caller's store
+        session.rollback()
+    assert not stores._stores  # the rollback dropped what it had loaded
+    with factory() as session:
+        reloaded = stores.store(session, cipher, settings)
+        assert "C-1" not in reloaded.profiles and "R-F" in reloaded.profiles

@@ -15,7 +15,7 @@ from homeward.kinship.profiles import Profile
 from homeward.registry.models import FoundChild, MissingReport, Relative, User
 from homeward.security.crypto import ProfileCipher
 from homeward.workflow import cases, samples
-from homeward.workflow.matching import kinship_setup
+from homeward.workflow.matching import kinship_setup, store_and_match
 
 NOW = dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
 
@@ -85,8 +85,10 @@ def sample_for(session: Session, specimen: str, *, child: FoundChild | None = No
 
 def store(session: Session, profile: Profile, cipher: ProfileCipher, settings: Settings, *,
           actor: str = "analyst", match: bool = True):
-    return samples.store_profile(session, actor=actor, profile=profile, cipher=cipher,
-                                 match=match, settings=settings)
+    if not match:
+        return samples.store_profile(session, actor=actor, profile=profile, cipher=cipher)[0], []
+    return store_and_match(session, actor=actor, profile=profile, cipher=cipher,
+                           settings=settings)
 
 
 def with_id(profile: Profile, specimen: str) -> Profile:

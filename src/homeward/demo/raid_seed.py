@@ -20,7 +20,8 @@ from homeward.kinship.model import build_locus_models
 from homeward.kinship.profiles import Profile
 from homeward.security.crypto import ProfileCipher
 from homeward.workflow import cases, operations, review, samples
-from homeward.workflow.matching import kinship_setup
+from homeward.workflow.matching import kinship_setup, store_and_match
+from homeward.workflow.profile_store import ProfileStores
 
 POLICE, LAB, SECOND_LAB, REVIEWER, CARE = ("police.hebei", "lab.analyst", "lab.second",
                                            "reviewer", "care.staff")
@@ -30,8 +31,9 @@ STAGES = ("in_care", "sampled", "typed", "candidate", "confirmed", "welfare_revi
 
 
 def seed_raid(session: Session, *, cipher: ProfileCipher, settings: Settings,
-              today: dt.date, seed: int = 1126) -> int:
+              today: dt.date, seed: int = 1126, stores: ProfileStores | None = None) -> int:
     """Create the showcase operation; returns its id."""
+    stores = stores or ProfileStores()
     rng = np.random.default_rng(seed)
     table, model, loci = kinship_setup(settings)
     models = list(build_locus_models(table, model, loci).values())
@@ -64,8 +66,7 @@ def seed_raid(session: Session, *, cipher: ProfileCipher, settings: Settings,
         if stage in ("in_care", "sampled"):
             continue
         specimen = f"FC-1126-{number:02d}-S1"
-        samples.store_profile(session, actor=LAB, cipher=cipher, settings=settings,
-                              match=False,
+        samples.store_profile(session, actor=LAB, cipher=cipher,
                               profile=simulate.to_profiles(child_dna, models, [specimen])[0])
         if stage in ("typed", "adoption_eligible"):
             continue
@@ -85,9 +86,9 @@ def seed_raid(session: Session, *, cipher: ProfileCipher, settings: Settings,
                                 collected_by=POLICE, relative=father, consent_given=True,
                                 consent_by="donor",
                                 collected_at=dt.datetime.now(dt.UTC))
-        samples.store_profile(session, actor=LAB, cipher=cipher, settings=settings,
-                              match=True, profile=simulate.to_profiles(
-                                  father_dna, models, [father_specimen])[0])
+        store_and_match(session, actor=LAB, cipher=cipher, settings=settings, stores=stores,
+                        profile=simulate.to_profiles(father_dna, models,
+                                                     [father_specimen])[0])
         match = _match_of(session, child.id)
         if stage == "candidate" or match is None:
             continue
@@ -97,8 +98,8 @@ def seed_raid(session: Session, *, cipher: ProfileCipher, settings: Settings,
                                 consent_by=operations.GUARDIAN_CONSENT,
                                 collected_at=dt.datetime.now(dt.UTC))
         original = simulate.to_profiles(child_dna, models, [second])[0]
-        samples.store_profile(session, actor=SECOND_LAB, cipher=cipher, settings=settings,
-                              match=False, profile=Profile(second, original.genotypes))
+        samples.store_profile(session, actor=SECOND_LAB, cipher=cipher,
+                              profile=Profile(second, original.genotypes))
         review.confirm_second_sample(session, match.id, second, actor=SECOND_LAB,
                                      cipher=cipher)
         review.review_match(session, match.id, reviewer=REVIEWER, confirm=True,

@@ -30,7 +30,8 @@ from homeward.security.crypto import ProfileCipher
 from homeward.web.security import hash_password
 from homeward.workflow import cases, review, samples
 from homeward.workflow.adoption import mark_adoption_eligible
-from homeward.workflow.matching import kinship_setup
+from homeward.workflow.matching import kinship_setup, store_and_match
+from homeward.workflow.profile_store import ProfileStores
 
 SOURCE_PROVINCES = ("53", "51", "52", "45")       # Yunnan, Sichuan, Guizhou, Guangxi
 DESTINATION_PROVINCES = ("13", "37", "41", "35", "44")  # Hebei, Shandong, Henan, Fujian, Guangdong
@@ -89,6 +90,7 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
     if session.scalar(select(func.count(MissingReport.id))):
         return SeedSummary(0, 0, 0, 0, 0, already_seeded=True)
     cipher = cipher or ProfileCipher.from_settings(settings)
+    stores = ProfileStores()  # the seed's own search indexes, kept across its profiles
     today = today or dt.date(2026, 11, 1)
     rng = np.random.default_rng(seed)
     actor = "seed"
@@ -202,8 +204,7 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
                                 consent_by=f"guardian: {institution}",
                                 lab="Provincial DNA laboratory")
         profile = simulate.to_profiles(dna, models, [specimen])[0]
-        samples.store_profile(session, actor="lab.analyst", profile=profile, cipher=cipher,
-                              match=False, settings=settings)
+        samples.store_profile(session, actor="lab.analyst", profile=profile, cipher=cipher)
         found_rows.append(child)
 
     for entry in tqdm(relatives, desc="relatives' DNA", disable=not progress):
@@ -220,14 +221,14 @@ def seed_demo(session: Session, *, seed: int = 2026, reports: int = 2000,
                 relative=relative, consent_given=True, consent_by="donor",  # type: ignore[arg-type]
                 lab="Provincial DNA laboratory")
             profile = simulate.to_profiles(dna[:, :, i:i + 1], models, [specimen])[0]
-            samples.store_profile(session, actor="lab.analyst", profile=profile,
-                                  cipher=cipher, match=True, settings=settings)
+            store_and_match(session, actor="lab.analyst", profile=profile, cipher=cipher,
+                            settings=settings, stores=stores)
 
     _link_demo_accounts(session, report_rows, found_rows)
     _advance_some_matches(session, rng, cipher, settings, today)
     from homeward.demo.raid_seed import seed_raid
 
-    seed_raid(session, cipher=cipher, settings=settings, today=today)
+    seed_raid(session, cipher=cipher, settings=settings, today=today, stores=stores)
     mark_adoption_eligible(session, today=today, actor="system", settings=settings)
     from homeward.demo.intake_seed import seed_intake
 
@@ -282,8 +283,7 @@ def _advance_some_matches(session: Session, rng: np.random.Generator, cipher: Pr
                                 consent_by="guardian", lab="Second laboratory")
         original = cipher.open(first.specimen_id, first.sealed)
         samples.store_profile(session, actor="lab.second",
-                              profile=Profile(specimen, original.genotypes),
-                              cipher=cipher, match=False, settings=settings)
+                              profile=Profile(specimen, original.genotypes), cipher=cipher)
         review.confirm_second_sample(session, match.id, specimen, actor="lab.second",
                                      cipher=cipher)
         if match.loci_compared < settings.confirmation_min_loci:

@@ -57,6 +57,7 @@ async def import_upload(request: Request, session: Session, upload: UploadFile, 
         path.write_bytes(content)
         report = await run_in_threadpool(  # the database is never awaited on the loop
             import_profiles, session, path, actor=actor, cipher=request.app.state.cipher,
-            settings=request.app.state.settings, source=name)
+            settings=request.app.state.settings, source=name,
+            stores=request.app.state.profile_stores)
     report.source = name
     return report

@@ -29,6 +29,8 @@ from homeward.registry.models import (
 from homeward.security.crypto import ProfileCipher
 from homeward.workflow.cases import register_found_child, register_missing_report
 from homeward.workflow.errors import ImportFailedError, RowError, WorkflowError
+from homeward.workflow.matching import match_profile
+from homeward.workflow.profile_store import ProfileStores
 from homeward.workflow.samples import check_storable, record_typing, seal_profile
 
 
@@ -61,7 +63,8 @@ def _chunks(items: list[str], size: int = 900):
 
 def import_profiles(session: Session, path: str | Path, *, actor: str, cipher: ProfileCipher,
                     match: bool = True, settings: Settings | None = None,
-                    source: str | None = None) -> ImportReport:
+                    source: str | None = None,
+                    stores: ProfileStores | None = None) -> ImportReport:
     """Import a lab's profile file (any layout the kinship readers know).
 
     Each profile's sample id is a registered specimen id with a consent record. A file
@@ -122,12 +125,11 @@ def import_profiles(session: Session, path: str | Path, *, actor: str, cipher: P
                       reason=f"imported from {Path(source).name or source}")
     report.stored = len(new_rows)
     if match and new_rows:
-        from homeward.workflow.matching import match_profile
-
         settings = settings or get_settings()
+        stores = stores or ProfileStores()  # one load for the whole file
         for stored, profile in new_rows:
             report.matches += match_profile(session, stored, profile, actor=actor,
-                                            cipher=cipher, settings=settings)
+                                            cipher=cipher, settings=settings, stores=stores)
     return report
 
 

@@ -5,131 +5,39 @@ and as couples, siblings and other kin by their IBD coefficients); a relative's 
 is searched against found children. Candidates above the screening LR become matches in
 state ``candidate``, with the per-locus results stored for the reviewer.
 
-Decrypted profiles are held in memory per process (:class:`ProfileStore`), loaded on
-first use and topped up with newer rows; any rollback empties the store, so nothing
-uncommitted survives in it. Only samples taken for the search for missing children are
-ever loaded (the legal purpose of the DNA).
+Decrypted profiles are searched in memory (:mod:`homeward.workflow.profile_store`): the
+store belongs to the application or command that created it and is passed in here.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homeward.config import Settings
-from homeward.kinship.frequencies import FrequencyTable, load_packaged_table
-from homeward.kinship.loci import CHINESE_KIT_EXTRA, CODIS_20
 from homeward.kinship.lr import kinship_lr
-from homeward.kinship.model import KinshipModel
-from homeward.kinship.mutation import MutationModel
 from homeward.kinship.profiles import Profile
-from homeward.kinship.search import CoupleIndex, ProfileIndex
+from homeward.kinship.search import CoupleIndex
 from homeward.registry import audit
 from homeward.registry.models import (
     FoundChild,
     Match,
     MissingReport,
-    Relative,
     Sample,
     StoredProfile,
 )
 from homeward.security.crypto import ProfileCipher
 from homeward.workflow.cases import RELATION_TO_TEST
-from homeward.workflow.samples import LEGAL_PURPOSE
+from homeward.workflow.profile_store import ProfileStore, ProfileStores, kinship_setup
+from homeward.workflow.samples import store_profile
 from homeward.workflow.states import CLOSED_REPORT_STATES, transition
 
+__all__ = ["kinship_setup", "match_profile", "record_candidate", "store_and_match"]
+
 CANDIDATES_PER_SEARCH = 20
-
-
-def kinship_setup(settings: Settings) -> tuple[FrequencyTable, KinshipModel, list[str]]:
-    table = load_packaged_table(settings.frequency_table)
-    mutation = (MutationModel(settings.mutation_model, rate=settings.mutation_rate)  # type: ignore[arg-type]
-                if settings.mutation_model else None)
-    loci = [locus for locus in (*CODIS_20, *CHINESE_KIT_EXTRA) if locus in table]
-    return table, KinshipModel(theta=settings.theta, mutation=mutation), loci
-
-
-@dataclass
-class RelativeEntry:
-    profile_id: int
-    relative_id: int
-    report_id: int
-    relation: str
-
-
-@dataclass
-class ProfileStore:
-    """Decrypted profiles of one database, as search indexes."""
-
-    table: FrequencyTable
-    model: KinshipModel
-    loci: list[str]
-    children: ProfileIndex
-    child_entries: dict[str, tuple[int, int]] = field(default_factory=dict)
-    relatives: dict[str, ProfileIndex] = field(default_factory=dict)
-    relative_entries: dict[str, RelativeEntry] = field(default_factory=dict)
-    profiles: dict[str, Profile] = field(default_factory=dict)
-    max_profile_id: int = 0
-
-    def relative_index(self, relationship: str) -> ProfileIndex:
-        if relationship not in self.relatives:
-            self.relatives[relationship] = ProfileIndex(self.table, self.loci, self.model)
-        return self.relatives[relationship]
-
-    def refresh(self, session: Session, cipher: ProfileCipher) -> None:
-        """Load profiles stored since the last refresh."""
-        rows = session.execute(
-            select(StoredProfile.id, StoredProfile.specimen_id, StoredProfile.sealed,
-                   Sample.found_child_id, Sample.relative_id, Relative.report_id,
-                   Relative.relationship_to_child)
-            .join(Sample, Sample.id == StoredProfile.sample_id)
-            .outerjoin(Relative, Relative.id == Sample.relative_id)
-            .where(StoredProfile.id > self.max_profile_id, Sample.purpose == LEGAL_PURPOSE)
-            .order_by(StoredProfile.id)).all()
-        new_children: list[Profile] = []
-        new_relatives: dict[str, list[Profile]] = defaultdict(list)
-        for pid, specimen, sealed, child_id, relative_id, report_id, relation in rows:
-            profile = cipher.open(specimen, sealed)
-            self.profiles[specimen] = profile
-            if child_id is not None:
-                new_children.append(profile)
-                self.child_entries[specimen] = (pid, child_id)
-            else:
-                test = RELATION_TO_TEST[relation]
-                new_relatives[test].append(profile)
-                self.relative_entries[specimen] = RelativeEntry(pid, relative_id, report_id,
-                                                                relation)
-            self.max_profile_id = max(self.max_profile_id, pid)
-        if new_children:
-            self.children.add_profiles(new_children)
-        for test, profiles in new_relatives.items():
-            self.relative_index(test).add_profiles(profiles)
-
-
-_STORES: dict[str, ProfileStore] = {}
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_stores(session: Session) -> None:
-    _STORES.clear()
-
-
-def profile_store(session: Session, cipher: ProfileCipher, settings: Settings) -> ProfileStore:
-    key = str(session.get_bind().url)
-    if key not in _STORES:
-        table, model, loci = kinship_setup(settings)
-        _STORES[key] = ProfileStore(table, model, loci, ProfileIndex(table, loci, model))
-    store = _STORES[key]
-    store.refresh(session, cipher)
-    return store
-
-
-def clear_profile_stores() -> None:
-    _STORES.clear()
 
 
 def _create_candidate(session: Session, store: ProfileStore, *, actor: str,
@@ -163,11 +71,18 @@ def _create_candidate(session: Session, store: ProfileStore, *, actor: str,
                   per_locus={k: {"lr": v.lr, "excluded": v.excluded}
                              for k, v in result.loci.items()},
                   model={k: v for k, v in result.params.items() if k != "floored_alleles"})
+    return record_candidate(session, match, report, actor=actor)
+
+
+def record_candidate(session: Session, match: Match, report: MissingReport, *,
+                     actor: str) -> Match:
+    """Store a new match candidate: audited, and its open report moves to
+    ``match_candidate`` (shared with workflow/joint_identification.py)."""
     session.add(match)
     session.flush()
     audit.record(session, actor=actor, action="create", entity="match", entity_id=match.id,
-                 details={"relationship": relationship,
-                          "log10_lr": round(result.log10_lr, 3)})
+                 details={"relationship": match.relationship_tested,
+                          "log10_lr": round(match.log10_lr, 3)})
     if report.status in ("open", "lead"):
         transition(session, report, "missing_report", "match_candidate", actor=actor,
                    reason=f"DNA match candidate {match.id}")
@@ -182,10 +97,26 @@ def _parents_by_report(store: ProfileStore) -> dict[int, dict[str, str]]:
     return parents
 
 
+def store_and_match(session: Session, *, actor: str, profile: Profile, cipher: ProfileCipher,
+                    settings: Settings, stores: ProfileStores | None = None,
+                    ) -> tuple[StoredProfile, list[Match]]:
+    """The lab's step: store a typed profile (workflow.samples), then search it."""
+    stored, is_new = store_profile(session, actor=actor, profile=profile, cipher=cipher)
+    if not is_new:
+        return stored, []
+    return stored, match_profile(session, stored, profile, actor=actor, cipher=cipher,
+                                 settings=settings, stores=stores)
+
+
 def match_profile(session: Session, stored: StoredProfile, profile: Profile, *, actor: str,
-                  cipher: ProfileCipher, settings: Settings) -> list[Match]:
-    """Search a newly stored profile against the other side; store candidates."""
-    store = profile_store(session, cipher, settings)
+                  cipher: ProfileCipher, settings: Settings,
+                  stores: ProfileStores | None = None) -> list[Match]:
+    """Search a newly stored profile against the other side; store candidates.
+
+    ``stores`` is the caller's (the application's or the command's); without one the
+    profiles are loaded afresh for this search alone.
+    """
+    store = (stores or ProfileStores()).store(session, cipher, settings)
     screening = math.log10(settings.screening_lr)
     matches: list[Match] = []
     specimen = stored.specimen_id

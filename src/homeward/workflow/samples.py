@@ -2,7 +2,7 @@
 
 A sample is collected only with a consent record, only for its legal purpose (the search
 for missing children), and every step of its custody is an event. A profile is stored
-encrypted, keyed by specimen id; storing it triggers automatic matching.
+encrypted, keyed by specimen id; searching it is workflow.matching.store_and_match, the step after storing.
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homeward.config import Settings, get_settings
 from homeward.kinship.loci import is_amelogenin
 from homeward.kinship.profiles import Profile
 from homeward.registry import audit
 from homeward.registry.models import (
     CustodyEvent,
     FoundChild,
-    Match,
     Relative,
     Sample,
     StoredProfile,
@@ -133,19 +131,19 @@ def record_typing(session: Session, stored: StoredProfile, *, actor: str,
 
 
 def store_profile(session: Session, *, actor: str, profile: Profile,
-                  cipher: ProfileCipher, match: bool = True,
-                  settings: Settings | None = None) -> tuple[StoredProfile, list[Match]]:
-    """Encrypt and store a typed profile for its registered specimen.
+                  cipher: ProfileCipher) -> tuple[StoredProfile, bool]:
+    """Encrypt and store a typed profile for its registered specimen; (record, stored now).
 
-    Storing the same profile again changes nothing (idempotent); a different profile for
-    a specimen that already has one is refused.
+    Storing the same profile again changes nothing (idempotent: ``False``); a different
+    profile for a specimen that already has one is refused. Searching it is the caller's
+    next step (workflow.matching.store_and_match).
     """
     sample = sample_by_specimen(session, profile.sample_id)
     check_storable(sample, profile)
     if sample.profile is not None:
         existing = cipher.open(sample.specimen_id, sample.profile.sealed)
         if dict(existing.genotypes) == dict(profile.genotypes):
-            return sample.profile, []
+            return sample.profile, False
         raise RuleViolationError(
             f"specimen {sample.specimen_id} already has a different profile; a re-typing "
             "is a new specimen")
@@ -153,13 +151,7 @@ def store_profile(session: Session, *, actor: str, profile: Profile,
     session.add(stored)
     session.flush()
     record_typing(session, stored, actor=actor)
-    matches: list[Match] = []
-    if match:
-        from homeward.workflow.matching import match_profile
-
-        matches = match_profile(session, stored, profile, actor=actor, cipher=cipher,
-                                settings=settings or get_settings())
-    return stored, matches
+    return stored, True
 
 
 def read_profile(session: Session, specimen_id: str, *, actor: str, reason: str,

@@ -106,7 +106,8 @@ def research(specimen_id: str, request: Request, session: Session = DB,
     profile = samples.read_profile(session, specimen_id, actor=user.username,
                                    reason="re-run search", cipher=request.app.state.cipher)
     found = match_profile(session, stored, profile, actor=user.username,
-                          cipher=request.app.state.cipher, settings=request.app.state.settings)
+                          cipher=request.app.state.cipher, settings=request.app.state.settings,
+                          stores=request.app.state.profile_stores)
     return _page(request, session, matches=found,
                  message=f"Search of {specimen_id} re-run: {len(found)} new candidates.")
 
