@@ -8,7 +8,13 @@ Three layouts are detected from the header row:
   alleles written ``12/14``, ``12,14`` or ``12``;
 * **GeneMapper**: the tab- or comma-separated export of Applied Biosystems GeneMapper ID-X,
   ``Sample Name, Marker, Allele 1, Allele 2, ...`` (extra columns such as ``Height 1``
-  are ignored).
+  are ignored); EuroForMix's reference profiles ``SampleName,Marker,Allele1,Allele2`` are
+  this layout too.
+
+Cells may be separated by commas, tabs or semicolons (see
+:func:`homeward.kinship.textfiles.sniff_delimiter`). A Familias ``.fam`` file, recognised by
+its first line, gives the profiles of every typed person in it (the case's persons, the DVI
+victims and the reference families' members; see :mod:`homeward.kinship.familias`).
 
 Every error names the file, the row (the header is row 1), the sample and the locus.
 """
@@ -18,7 +24,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from homeward.kinship.errors import (
@@ -26,6 +31,8 @@ from homeward.kinship.errors import (
     InputError,
     MalformedFileError,
 )
+from homeward.kinship.familias import is_familias_text, parse_familias
+from homeward.kinship.familias_families import all_profiles
 from homeward.kinship.loci import canonical_locus
 from homeward.kinship.profiles import (
     Genotype,
@@ -34,33 +41,16 @@ from homeward.kinship.profiles import (
     make_genotype,
     parse_genotype_cell,
 )
+from homeward.kinship.textfiles import read_text, sniff_delimiter
+from homeward.kinship.writers import write_long_csv
+
+__all__ = ["detect_format", "parse_profiles", "read_profiles", "read_text", "write_long_csv"]
 
 _SAMPLE_HEADERS = {"sample", "sampleid", "samplename", "specimen", "specimenid", "id"}
 
 
 def _norm_header(name: str) -> str:
     return re.sub(r"[\s_\-]", "", name).lower()
-
-
-def read_text(path: str | Path) -> str:
-    """Read a text file as UTF-8 (with or without BOM), falling back to GB18030.
-
-    :raises MalformedFileError: for an empty or binary file.
-    """
-    data = Path(path).read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        raise MalformedFileError("the file is gzip-compressed; decompress it and upload the "
-                                 "CSV", source=str(path))
-    if not data.strip():
-        raise MalformedFileError("the file is empty", source=str(path))
-    if b"\x00" in data[:4096]:
-        raise MalformedFileError("the file is binary, not a text (CSV) file", source=str(path))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise MalformedFileError("the file is neither UTF-8 nor GB18030 text", source=str(path))
 
 
 def _rows(text: str) -> list[list[str]]:
@@ -70,8 +60,7 @@ def _rows(text: str) -> list[list[str]]:
         (131,072 characters; no genotype is near that) or a broken quote.
     """
     first_line = text.splitlines()[0] if text else ""
-    delimiter = "\t" if "\t" in first_line else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first_line))
     try:
         rows = list(reader)
     except csv.Error as error:
@@ -119,6 +108,8 @@ def read_profiles(path: str | Path, *, errors: list[InputError] | None = None,
 def parse_profiles(text: str, *, source: str = "<text>",
                    errors: list[InputError] | None = None) -> ProfileSet:
     """Parse profile text (see module docstring for the layouts)."""
+    if is_familias_text(text):
+        return all_profiles(parse_familias(text, source=source))
     try:
         rows = _rows(text)
     except InputError as error:
@@ -238,14 +229,3 @@ def _parse_long(rows: list[list[str]], report: _Collector, *, genemapper: bool) 
     profiles.first_rows = {s: r for (s, _), r in sorted(seen_rows.items(),
                                                         key=lambda item: -item[1])}
     return profiles
-
-
-def write_long_csv(profiles: Iterable[Profile]) -> str:
-    """Write profiles in the long layout (the format ``homeward kinship lr`` reads)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["sample", "locus", "allele1", "allele2"])
-    for profile in profiles:
-        for locus, (a, b) in profile.genotypes.items():
-            writer.writerow([profile.sample_id, locus, a, b])
-    return out.getvalue()

@@ -2,7 +2,8 @@
 
 A sample is collected only with a consent record, only for its legal purpose (the search
 for missing children), and every step of its custody is an event. A profile is stored
-encrypted, keyed by specimen id; searching it is workflow.matching.store_and_match, the step after storing.
+encrypted, keyed by specimen id; searching it is the next step
+(workflow.matching.store_and_match).
 """
 
 from __future__ import annotations
