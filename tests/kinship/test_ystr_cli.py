@@ -129,3 +129,29 @@ def test_duplicated_sample_in_database_exits_2(files, tmp_path):
     done = homeward("search", "--database", database, "--query", "BOY-1", "--population",
                     population)
     assert_one_line_error(done, "bad.csv", "row 4", "'GF-7'", "first on row 3")
+
+
+def test_search_shows_the_autosomal_lr_beside_never_multiplied(files, tmp_path):
+    """Grandparent at one locus, kappa (1/2, 1/2, 0): LR = 1/2 + 1/2 * PI with the duo
+    PI = 1/(2 p_A) for a man A/A and a boy A/B (Evett & Weir 1998, ch. 8; Thompson 1975)."""
+    import math
+
+    from homeward.kinship.frequencies import DEFAULT_TABLE, resolve_frequency_table
+
+    population, family = files
+    profiles = tmp_path / "autosomal.csv"
+    profiles.write_text("sample,locus,allele1,allele2\nBOY-1,D3S1358,15,16\n"
+                        "GF-7,D3S1358,15,15\n")
+    done = homeward("search", "--database", family, "--query", "BOY-1", "--population",
+                    population, "--method", "kappa", "--profiles", str(profiles),
+                    "--relationship", "grandparent", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    rows = {row["reference"]: row for row in result["beside_autosomal"]}
+    locus = resolve_frequency_table(DEFAULT_TABLE)["D3S1358"]
+    p15 = float(locus.frequencies[locus.index()["15"]])
+    assert rows["GF-7"]["autosomal_log10_lr"] == pytest.approx(
+        math.log10(0.5 + 0.5 / (2 * p15)))
+    assert rows["UNCLE-3"]["autosomal_log10_lr"] is None  # no autosomal profile
+    assert rows["GF-7"]["combined"] is None  # the product is never taken
+    assert rows["GF-7"]["y_log10_lr"] == pytest.approx(result["hits"][0]["log10_lr"])

@@ -15,6 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from homeward.kinship.errors import ModelError
+from homeward.kinship.frequencies import DEFAULT_TABLE, resolve_frequency_table
+from homeward.kinship.lr import kinship_lr
+from homeward.kinship.readers import read_profiles
 from homeward.kinship.ystr import format_call
 from homeward.kinship.ystr_frequency import (
     DEFAULT_METHOD,
@@ -24,7 +27,7 @@ from homeward.kinship.ystr_frequency import (
 )
 from homeward.kinship.ystr_lineage import PATERNAL_MEIOSES, LineageLR, lineage_lr
 from homeward.kinship.ystr_readers import read_haplotypes
-from homeward.kinship.ystr_search import YIndex
+from homeward.kinship.ystr_search import YIndex, YSearchResult, beside_autosomal
 
 app = typer.Typer(no_args_is_help=True,
                   help="Paternal lineage (Y-STR): compare haplotypes, search relatives.")
@@ -72,6 +75,18 @@ def _fmt(value: float) -> str:
     if value == 0:
         return "0"
     return f"{value:.4g}" if 1e-3 <= value < 1e5 else f"{value:.3e}"
+
+
+def _autosomal(path: Path, query: str, result: YSearchResult, relationship: str,
+               frequencies: str) -> dict[str, float]:
+    """The autosomal log10 LR of the boy with each Y hit that has an autosomal profile."""
+    profiles = read_profiles(path)
+    if query not in profiles:
+        raise ModelError(f"{path}: no autosomal profile for the boy {query!r}")
+    table = resolve_frequency_table(frequencies)
+    return {hit.sample_id: kinship_lr([profiles[query], profiles[hit.sample_id]],
+                                      relationship, table).log10_lr
+            for hit in result.hits if hit.sample_id in profiles}
 
 
 def print_comparison(result: LineageLR) -> None:
@@ -153,28 +168,50 @@ def search_command(
     population: PopulationOption = PACKAGED_DATABASE,
     method: MethodOption = DEFAULT_METHOD,
     max_clusters: ClustersOption = 8,
+    profiles: Annotated[Path | None, typer.Option(
+        "--profiles", "-p", help="Autosomal profiles of the boy and the men (same sample "
+                                 "ids): their autosomal LR is printed beside the Y LR.")]
+    = None,
+    relationship: Annotated[str, typer.Option(
+        "--relationship", "-r", help="The autosomal relationship tested beside the Y "
+                                     "lineage (grandparent, avuncular, first-cousins, ...).")]
+    = "grandparent",
+    frequencies: Annotated[str, typer.Option(
+        "--frequencies", "-f", help="Autosomal frequency table (with --profiles).")]
+    = DEFAULT_TABLE,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Search a boy's Y haplotype against paternal relatives, ranked by lineage LR."""
+    """Search a boy's Y haplotype against paternal relatives, ranked by lineage LR; with
+    ``--profiles``, each man's autosomal LR beside it (two signals, never multiplied)."""
     meioses = parse_generations(generations)
     references = read_haplotypes(database)
     queries = read_haplotypes(haplotypes) if haplotypes else references
     boy = queries[query]
     index = YIndex(references.values(), population_database(population, max_clusters))
     result = index.search(boy, generations=meioses, k=top, method=method, max_steps=max_steps)
+    beside = (beside_autosomal(result, _autosomal(profiles, query, result, relationship,
+                                                  frequencies)) if profiles else None)
     if as_json:
-        print(json.dumps(result.to_dict()))
+        print(json.dumps({**result.to_dict(), **({"beside_autosomal": beside}
+                                                 if beside is not None else {})}))
         return
     meioses_text = "no mutation" if meioses is None else f"{meioses} meioses"
     out = Table(title=f"Y-STR search of {query} against {result.database_size:,} men "
                       f"({meioses_text}; frequencies {result.params['population']}, {method})")
-    for column in ("rank", "reference", "lineage LR", "log10 LR", "mismatches", "steps",
-                   "markers"):
+    columns = ["rank", "reference", "lineage LR", "log10 LR", "mismatches", "steps", "markers"]
+    if beside is not None:
+        columns.append(f"autosomal log10 LR ({relationship})")
+    for column in columns:
         out.add_column(column, justify="left" if column == "reference" else "right")
+    autosomal = {row["reference"]: row["autosomal_log10_lr"] for row in beside or []}
     for hit in result.hits:
-        out.add_row(str(hit.rank), hit.sample_id, _fmt(hit.lr),
-                    "-inf" if hit.log10_lr is None else f"{hit.log10_lr:.2f}",
-                    str(hit.mismatches), str(hit.steps), str(hit.loci_compared))
+        cells = [str(hit.rank), hit.sample_id, _fmt(hit.lr),
+                 "-inf" if hit.log10_lr is None else f"{hit.log10_lr:.2f}",
+                 str(hit.mismatches), str(hit.steps), str(hit.loci_compared)]
+        if beside is not None:
+            value = autosomal.get(hit.sample_id)
+            cells.append("-" if value is None else f"{value:.2f}")
+        out.add_row(*cells)
     console.print(out)
     console.print("A separate signal beside the autosomal LR (homeward kinship search); the "
                   "two are not multiplied.")

@@ -165,6 +165,9 @@ class ProfileSet(Mapping[str, Profile]):
                 f"sample {sample_id!r} is not in the profiles (first ids: {known})"
             ) from None
 
+    def __contains__(self, sample_id: object) -> bool:
+        return sample_id in self._profiles
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._profiles)
 
