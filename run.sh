@@ -54,7 +54,17 @@ case "${1:-}" in
         "$VENV/bin/homeward" db upgrade
         "$VENV/bin/homeward" demo seed
         "$VENV/bin/homeward" status
-        exec "$VENV/bin/homeward" serve --show-demo-accounts "$@"
+        # A geo-alert that widens every minute, the alert worker and a local webhook
+        # receiver (a partner app) beside the web app; private webhook addresses are
+        # allowed in the demo only (they are refused in production settings).
+        export HOMEWARD_ALERT_ALLOW_PRIVATE_WEBHOOKS=1
+        "$VENV/bin/homeward" demo alert --receiver-url http://127.0.0.1:8025
+        "$VENV/bin/homeward" demo webhook-receiver --port 8025 &
+        local_pids=$!
+        "$VENV/bin/homeward" worker &
+        local_pids="$local_pids $!"
+        trap 'kill $local_pids 2>/dev/null || true' EXIT
+        "$VENV/bin/homeward" serve --show-demo-accounts "$@"
         ;;
     test)
         install_python

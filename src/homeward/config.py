@@ -69,6 +69,30 @@ class Settings(BaseSettings):
     registration_proof_bits: int = 17
     registration_challenge_seconds: int = 900
 
+    # Geo-targeted alerts (homeward.alerts): links in messages start with the public base
+    # URL; webhooks to private, loopback or link-local addresses are refused unless allowed
+    # (demo and tests only: server-side request forgery); delivery is retried with
+    # exponential backoff and dead-lettered after ``alert_max_attempts``; a worker's claim
+    # on a batch lapses after ``alert_lease_seconds`` (a killed worker's batch is re-sent
+    # with the same idempotency keys).
+    public_base_url: str = "http://127.0.0.1:8000"
+    alert_allow_private_webhooks: bool = False
+    alert_expires_hours: float = 72.0
+    alert_max_attempts: int = 6
+    alert_backoff_seconds: float = 30.0
+    alert_backoff_max_seconds: float = 3600.0
+    alert_lease_seconds: float = 60.0
+    alert_batch_size: int = 50
+    alert_webhook_timeout_seconds: float = 10.0
+    alert_smtp_host: str = "127.0.0.1"
+    alert_smtp_port: int = 25
+    alert_smtp_from: str = "alerts@homeward.invalid"
+    alert_smtp_starttls: bool = False
+    alert_smtp_username: str | None = None
+    alert_smtp_password: str | None = None
+    subscription_submissions: int = 10
+    subscription_window_seconds: int = 3600
+
     frequency_table: str = "china_standard_appendixD_58str"
     theta: float = 0.01
     mutation_model: str | None = "stepwise"

@@ -70,3 +70,61 @@ def seed_command(
     console.print(f"seeded {summary.reports:,} missing reports, {summary.found_children:,} "
                   f"found children, {summary.profiles:,} DNA profiles; automatic matching "
                   f"made {summary.matches:,} match candidates; {summary.reunited} reunited")
+
+
+@app.command("alert")
+def alert_command(
+    receiver_url: Annotated[str, typer.Option(
+        help="The local webhook receiver of the demo partner app.")] = "http://127.0.0.1:8025",
+) -> None:
+    """Publish the demo geo-alert (radius widening every minute) with its subscribers."""
+    from homeward.alerts.signing import link_key
+    from homeward.cli.registry import open_database
+    from homeward.config import get_settings
+    from homeward.demo.alerts_seed import seed_demo_alert
+    from homeward.registry.db import session_scope
+
+    _, factory = open_database()
+    with session_scope(factory) as session:
+        demo = seed_demo_alert(session, key=link_key(get_settings()), receiver_url=receiver_url)
+    if demo.already:
+        console.print("a geo-alert exists already: nothing changed")
+    elif demo.alert_id is None:
+        console.print("no Yunnan case to alert for: run `homeward demo seed` first")
+    else:
+        console.print(f"geo-alert {demo.alert_id} for case {demo.report_id}: "
+                      f"{demo.subscribers} subscribers; radius 100, 200, 300, 500 km at 0, 1, "
+                      f"2, 3 minutes. The partner app's page: {demo.partner_manage_path}")
+
+
+@app.command("webhook-receiver")
+def webhook_receiver_command(
+    port: Annotated[int, typer.Option(help="Port to listen on (127.0.0.1).")] = 8025,
+) -> None:
+    """A partner app's webhook: verifies each signed alert, refuses replays, prints it."""
+    import threading
+
+    from homeward.alerts.receiver import Received, WebhookReceiver
+    from homeward.alerts.signing import link_key, webhook_secret
+    from homeward.cli.registry import open_database
+    from homeward.config import get_settings
+    from homeward.registry.models import AlertChannel
+
+    _, factory = open_database()
+    key = link_key(get_settings())
+
+    def secret_for(path: str) -> str | None:
+        with factory() as session:
+            for channel in session.query(AlertChannel).filter_by(kind="webhook"):
+                if (channel.address or "").endswith(path):
+                    return webhook_secret(key, channel.id, channel.subscriber.link_nonce)
+        return None
+
+    def show(item: Received) -> None:
+        console.print(f"webhook receiver: alert {item.payload['alert_id']} version "
+                      f"{item.payload['version']} ({item.payload['kind']}) verified, key "
+                      f"{item.key}")
+
+    receiver = WebhookReceiver(secret_for, port=port, on_accept=show).start()
+    console.print(f"webhook receiver at {receiver.url}/hook (signatures verified)")
+    threading.Event().wait()

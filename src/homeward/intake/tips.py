@@ -79,8 +79,12 @@ def _same_sighting(session: Session, text: str, place: str, now: dt.datetime) ->
 
 
 def submit_tip(session: Session, *, text: str, place: str = "", seen_at: dt.datetime | None = None,
-               contact: str = "", client: str = "", secret: str = "") -> Tip:
-    """Store a tip: triaged, bundled with earlier accounts of the same sighting, linked."""
+               contact: str = "", client: str = "", secret: str = "", urgent: bool = False,
+               report_id: int | None = None) -> Tip:
+    """Store a tip: triaged, bundled with earlier accounts of the same sighting, linked.
+
+    ``urgent`` and ``report_id`` come from a sighting sent in answer to an alert: urgent
+    whatever its words, and linked to the alert's case."""
     text = text.strip()
     now = utcnow()
     key = client_key(client, secret) if client else None
@@ -100,8 +104,9 @@ def submit_tip(session: Session, *, text: str, place: str = "", seen_at: dt.date
                     received_at=now)
     session.add(source)
     session.flush()
-    urgent = is_urgent(text) or (earlier is not None and earlier.urgent)
+    urgent = urgent or is_urgent(text) or (earlier is not None and earlier.urgent)
     tip = Tip(source_id=source.id, place=place or None, seen_at=seen_at, urgent=urgent,
+              report_id=report_id,
               status="held" if recent_from_sender >= FLOOD_LIMIT else "new",
               bundle_of_id=_root(session, earlier).id if earlier else None, client_key=key)
     session.add(tip)

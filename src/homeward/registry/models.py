@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -569,6 +570,70 @@ class WelfareReview(Base):
     concluded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class GraphNode(Base):
+    """A node of the investigations graph (homeward.investigations.graph): a person, child,
+    household, place, phone, account, operation or incident, with the record it came from."""
+
+    __tablename__ = "graph_nodes"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)  # "suspect:12"
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    source_kind: Mapped[str] = mapped_column(String(20))  # police_record|tip|article|post|...
+    source_ref: Mapped[str] = mapped_column(String(120))  # "suspects/12": the record
+    root: Mapped[str | None] = mapped_column(String(120), index=True)  # rebuilt together
+    observed_on: Mapped[dt.date | None] = mapped_column(Date)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class GraphEdge(Base):
+    """An edge of the investigations graph: a role, sale, movement, shared identifier or
+    kinship, with the record it came from and when."""
+
+    __tablename__ = "graph_edges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    source_node: Mapped[str] = mapped_column(String(120), index=True)
+    target_node: Mapped[str] = mapped_column(String(120), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    source_kind: Mapped[str] = mapped_column(String(20))
+    source_ref: Mapped[str] = mapped_column(String(120))
+    root: Mapped[str] = mapped_column(String(120), index=True)
+    observed_on: Mapped[dt.date | None] = mapped_column(Date)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class GraphBuild(Base):
+    """One build of the graph: full or incremental, up to which audit event."""
+
+    __tablename__ = "graph_builds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mode: Mapped[str] = mapped_column(String(20))  # full | incremental
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    roots: Mapped[int] = mapped_column(Integer, default=0)
+    nodes: Mapped[int] = mapped_column(Integer, default=0)
+    edges: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResolutionCandidate(Base):
+    """Two person nodes that may be one person, with the comparison that says why; a
+    person accepts (merges), rejects, or undoes an accepted merge."""
+
+    __tablename__ = "resolution_candidates"
+    __table_args__ = (UniqueConstraint("left_node", "right_node"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    left_node: Mapped[str] = mapped_column(String(120), index=True)
+    right_node: Mapped[str] = mapped_column(String(120), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    comparison: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class DnaAppointment(Base):
     """A relative's appointment to give DNA at a police station."""
 
@@ -579,3 +644,250 @@ class DnaAppointment(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     booked_by: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(20), default="booked")  # kept | missed
+
+
+# --- geo-targeted missing-child alerts (homeward.alerts) -------------------------------
+
+
+class AlertSubscriber(Base):
+    """Someone told of alerts near their places: a member of the public, a volunteer,
+    transport staff (a station, an airport) or a partner app.
+
+    ``link_nonce`` enters every link and webhook secret made for the subscriber (HMACs
+    under a key outside the database, alerts/signing.py): the links carry no stored
+    token, and a new nonce revokes them all.
+    """
+
+    __tablename__ = "alert_subscribers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # public | volunteer | transport | partner
+    name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    link_nonce: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    locations: Mapped[list[AlertSubscriberLocation]] = relationship(
+        back_populates="subscriber", order_by="AlertSubscriberLocation.id")
+    channels: Mapped[list[AlertChannel]] = relationship(back_populates="subscriber",
+                                                        order_by="AlertChannel.id")
+
+
+class AlertSubscriberLocation(Base):
+    """A place a subscriber wants alerts around (lat/lon indexed for the box prefilter)."""
+
+    __tablename__ = "alert_subscriber_locations"
+    __table_args__ = (Index("ix_alert_subscriber_locations_lat_lon", "latitude", "longitude"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("alert_subscribers.id"), index=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    adcode: Mapped[str | None] = mapped_column(String(12))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+
+    subscriber: Mapped[AlertSubscriber] = relationship(back_populates="locations")
+
+
+class AlertChannel(Base):
+    """How a subscriber is told: ``email`` (address), ``webhook`` (URL) or ``inbox``."""
+
+    __tablename__ = "alert_channels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("alert_subscribers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    subscriber: Mapped[AlertSubscriber] = relationship(back_populates="channels")
+
+
+class GeoAlert(Base):
+    """An alert about a missing child, sent to subscribers within a radius that widens
+    with time from the place last seen (``radius_schedule``: [[seconds, km], ...])."""
+
+    __tablename__ = "geo_alerts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("missing_reports.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | closed
+    outcome: Mapped[str | None] = mapped_column(String(20))  # found | withdrawn
+    place_label: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    radius_schedule: Mapped[list[Any]] = mapped_column(default=list)
+    radius_step: Mapped[int] = mapped_column(Integer, default=0)  # the last step sent out
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str] = mapped_column(String(80))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+
+    versions: Mapped[list[AlertVersion]] = relationship(back_populates="alert",
+                                                        order_by="AlertVersion.number")
+
+
+class AlertVersion(Base):
+    """What one message of an alert says: the first alert, an update with new
+    information, or the closing notice (``found`` / ``withdrawn``); texts per language."""
+
+    __tablename__ = "alert_versions"
+    __table_args__ = (UniqueConstraint("alert_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("geo_alerts.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # alert | update | found | withdrawn
+    texts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    alert: Mapped[GeoAlert] = relationship(back_populates="versions")
+
+
+class AlertOutbox(Base):
+    """A message to fan out, written in the transaction of the alert change it announces:
+    to everyone within ``radius_km``, or (``audience`` = recipients) to those who got an
+    earlier version. Workers claim rows with a lease (alerts/queue.py)."""
+
+    __tablename__ = "alert_outbox"
+    __table_args__ = (Index("ix_alert_outbox_pending", "processed_at", "lease_until"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("geo_alerts.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("alert_versions.id"))
+    audience: Mapped[str] = mapped_column(String(20), default="radius")
+    radius_km: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    leased_by: Mapped[str | None] = mapped_column(String(80))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AlertDelivery(Base):
+    """One alert version to one subscriber on one channel: retried with backoff,
+    dead-lettered after the last attempt; ``idempotency_key`` (per version and
+    subscriber) travels with every attempt so that receivers keep one copy."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (UniqueConstraint("version_id", "channel_id"),
+                      Index("ix_alert_deliveries_due", "status", "next_attempt_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("geo_alerts.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("alert_versions.id"))
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("alert_subscribers.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("alert_channels.id"))
+    channel_kind: Mapped[str] = mapped_column(String(20))
+    idempotency_key: Mapped[str] = mapped_column(String(100), index=True)
+    # pending | sending | sent | failed (to retry) | dead | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    leased_by: Mapped[str | None] = mapped_column(String(80))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    dead_lettered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AlertInboxMessage(Base):
+    """The web app's own notification list of a subscriber (the ``inbox`` channel); the
+    unique delivery key keeps one copy whatever the worker retries."""
+
+    __tablename__ = "alert_inbox_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("alert_subscribers.id"), index=True)
+    delivery_key: Mapped[str] = mapped_column(String(100), unique=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("geo_alerts.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AlertSightingReply(Base):
+    """A sighting sent back from a message's reply link: the link's hash is kept so that
+    the same link cannot be used twice (replay), and the urgent tip it became."""
+
+    __tablename__ = "alert_sighting_replies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("geo_alerts.id"), index=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("alert_subscribers.id"))
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- national scale (homeward.batch; migration 0008) -----------------------------------
+
+
+class BatchRun(Base):
+    """One all-against-all matching job on Dask: what it searched (a snapshot of the
+    profiles up to ``max_profile_id``), with which parameters, and how far it got, so that
+    a restart resumes it instead of starting over."""
+
+    __tablename__ = "batch_runs"
+    __table_args__ = (Index("ix_batch_runs_fingerprint_status", "fingerprint", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # relationship, k, model, snapshot
+    relationship_tested: Mapped[str] = mapped_column(String(40))
+    top_k: Mapped[int] = mapped_column(Integer)
+    partition_size: Mapped[int] = mapped_column(Integer)
+    max_profile_id: Mapped[int] = mapped_column(Integer)
+    partitions_total: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="running")  # | finished
+    actor: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class BatchPartition(Base):
+    """A partition of references that a run has finished: its hits are staged in
+    ``batch_hits`` in the same transaction, so a partition is done whole or not at all."""
+
+    __tablename__ = "batch_partitions"
+    __table_args__ = (UniqueConstraint("run_id", "partition"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("batch_runs.id"))
+    partition: Mapped[int] = mapped_column(Integer)
+    references: Mapped[int] = mapped_column(Integer)
+    pairs_compared: Mapped[int] = mapped_column(Integer)
+    profiles_scored: Mapped[int] = mapped_column(Integer)
+    hits: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
+    done_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BatchHit(Base):
+    """A partition's top-k hit at or above the screening LR, before the merge across
+    partitions (one row per child, reference or couple, and partition)."""
+
+    __tablename__ = "batch_hits"
+    __table_args__ = (Index("ix_batch_hits_run_child", "run_id", "child_profile_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("batch_runs.id"))
+    partition: Mapped[int] = mapped_column(Integer)
+    child_profile_id: Mapped[int] = mapped_column(Integer)
+    relative_profile_id: Mapped[int] = mapped_column(Integer)
+    other_parent_profile_id: Mapped[int | None] = mapped_column(Integer)
+    log10_lr: Mapped[float] = mapped_column(Float)
+
+
+# The queries behind the pages and API lists at millions of records (migration 0008):
+# each list is read in key order from an index, a page at a time (keyset pagination).
+Index("ix_missing_reports_jurisdiction_id", MissingReport.jurisdiction, MissingReport.id)
+Index("ix_missing_reports_status_id", MissingReport.status, MissingReport.id)
+Index("ix_missing_reports_public_order", MissingReport.published,
+      MissingReport.last_seen_date, MissingReport.id)
+Index("ix_found_children_jurisdiction_id", FoundChild.jurisdiction, FoundChild.id)
+Index("ix_relatives_report_id", Relative.report_id)
+Index("ix_samples_relative_id", Sample.relative_id)
+Index("ix_samples_found_child_id", Sample.found_child_id)
+Index("ix_matches_report_id", Match.report_id)
+Index("ix_matches_found_child_id", Match.found_child_id)
+Index("ix_matches_state_log10_lr", Match.state, Match.log10_lr)
+Index("ix_audit_events_entity", AuditEvent.entity, AuditEvent.entity_id, AuditEvent.seq)
+Index("ix_report_notes_report_id", ReportNote.report_id)
+Index("ix_placements_found_child_id", Placement.found_child_id)
+Index("ix_tips_report_id", Tip.report_id)

@@ -34,6 +34,7 @@ from homeward.workflow.errors import (
     PermissionDeniedError,
     WorkflowError,
 )
+from homeward.workflow.profile_store import ProfileStores
 
 HERE = Path(__file__).parent
 
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.read_factory = make_read_session_factory(engine)  # never waits for writers
     app.state.writer_gate = gate_for(engine.dialect.name)
     app.state.cipher = ProfileCipher.from_settings(settings)
+    app.state.profile_stores = ProfileStores()  # the app's search indexes of decrypted DNA
     app.state.throttle = SignInThrottle(
         per_account_address=settings.login_attempts,
         per_address=settings.login_address_attempts,
@@ -185,6 +187,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return JSONResponse({"status": "ok"})
 
     from homeward.web.api import router as api_router
+    from homeward.web.api_alerts import router as alerts_api_router
+    from homeward.web.api_joint import router as joint_api_router
     from homeward.web.api_raid import router as raid_api_router
     from homeward.web.views import (
         admin,
@@ -198,10 +202,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         review,
         staff,
     )
+    from homeward.web.views import alerts as alert_views
+    from homeward.web.views import joint as joint_views
 
     for module in (public, staff, cases, leads, lab, review, care, family, admin, raid):
         app.include_router(module.router)
     app.include_router(api_router)
     app.include_router(raid_api_router)
+    app.include_router(joint_views.router)
+    app.include_router(joint_api_router)
+    app.include_router(alerts_api_router)
+    app.include_router(alert_views.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

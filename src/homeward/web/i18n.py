@@ -22,11 +22,21 @@ DEFAULT_LANGUAGE = "en"
 
 @lru_cache
 def translations(language: str) -> gettext.NullTranslations:
-    po = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+    """``messages.po`` merged with the other ``*.po`` of the folder (one per feature,
+    e.g. ``alerts.po``), so that each feature keeps its own catalogue."""
+    folder = LOCALES_DIR / language / "LC_MESSAGES"
+    po = folder / "messages.po"
     if not po.exists():
         return gettext.NullTranslations()
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=language)
+    for extra in sorted(folder.glob("*.po")):
+        if extra.name == po.name:
+            continue
+        with extra.open("rb") as handle:
+            for message in read_po(handle, locale=language):
+                if message.id and message.id not in catalog:
+                    catalog[message.id] = message
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

@@ -17,7 +17,7 @@ from homeward.web.challenges import ChallengeBook, ProofRefused
 from homeward.web.security import RateLimiter
 from homeward.web.signin import client_address
 
-ACTIONS = ("tip", "registration")
+ACTIONS = ("tip", "registration", "subscription")
 
 
 class SubmissionLimits:
@@ -28,6 +28,8 @@ class SubmissionLimits:
             "tip": RateLimiter(settings.tip_submissions, settings.tip_window_seconds),
             "registration": RateLimiter(settings.registration_submissions,
                                         settings.registration_window_seconds),
+            "subscription": RateLimiter(settings.subscription_submissions,
+                                        settings.subscription_window_seconds),
         }
 
     def take(self, action: str, client: str) -> float:
@@ -42,7 +44,7 @@ class SubmissionLimits:
 
 
 def limit_submission(request: Request, action: str) -> None:
-    """Count an anonymous ``action`` ("tip" or "registration") from this client.
+    """Count an anonymous ``action`` (one of ``ACTIONS``) from this client.
 
     :raises HTTPException: 429 with ``Retry-After`` once the allowance is spent.
     """
@@ -50,7 +52,7 @@ def limit_submission(request: Request, action: str) -> None:
     wait = limits.take(action, client_address(request))
     if wait:
         seconds = max(1, math.ceil(wait))
-        what = "tips" if action == "tip" else "registrations"
+        what = {"tip": "tips", "subscription": "subscriptions"}.get(action, "registrations")
         raise HTTPException(429, f"too many {what} from this address; try again in "
                                  f"{math.ceil(seconds / 60)} minute(s)",
                             headers={"Retry-After": str(seconds)})
