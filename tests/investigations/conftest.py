@@ -1,0 +1,10 @@
+"""Investigations fixtures: the registry's databases (SQLite and PostgreSQL)."""
+
+from tests.registry.conftest import (  # noqa: F401 - fixtures shared with the registry tests
+    cipher,
+    database_url,
+    engine,
+    factory,
+    session,
+    settings,
+)
