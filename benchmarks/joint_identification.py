@@ -2,10 +2,16 @@
 
 Side by side in one run: (1) a small case solved by the engine and by exhaustive
 enumeration of every assignment (dvir's approach, scored from scratch with
-``missing_persons_lr``), which must agree; (2) the mass-rescue size, 100 rescued children
-(60 of them truly missing from the families) against 2,000 simulated families of mixed
-pedigrees (one parent, two grandparents, one parent and a sibling, a mother with two
-missing children), 20 CODIS loci, seeded. Prints a table, then one JSON line.
+``missing_persons_lr``), which must agree; (2) the pairwise LR tables (every child against
+every missing child) by the general one-family-at-a-time path
+(:func:`homeward.kinship.missing.poi_genotype_lrs`, the baseline) on the first
+``--baseline-families`` families and by the shape-batched path
+(:mod:`homeward.kinship.missing_batch`) on the same families and on all, with the largest
+difference between the two; (3) the mass-rescue size, 100 rescued children (60 of them
+truly missing from the families) against 2,000 simulated families of mixed pedigrees (one
+parent, two grandparents, one parent and a sibling, a mother with two missing children),
+20 CODIS loci, seeded, with the time of the tables (and undisputed rounds) and of the
+assignment step. Prints a table, then one JSON line.
 
     .venv/bin/python benchmarks/joint_identification.py [--families 2000 --children 100]
 """
@@ -26,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from homeward.kinship.families import Family, MissingChild  # noqa: E402
 from homeward.kinship.frequencies import load_packaged_table  # noqa: E402
-from homeward.kinship.joint import RescuedChild, identify  # noqa: E402
+from homeward.kinship.joint import RescuedChild, _Problem, identify  # noqa: E402
 from homeward.kinship.loci import CODIS_20  # noqa: E402
-from homeward.kinship.missing import missing_persons_lr  # noqa: E402
-from homeward.kinship.model import KinshipModel, build_locus_models  # noqa: E402
+from homeward.kinship.missing import missing_persons_lr, poi_genotype_lrs  # noqa: E402
+from homeward.kinship.missing_batch import FamilyQuery, log10_lr_columns  # noqa: E402
+from homeward.kinship.model import KinshipModel, build_locus_models, genotype_index  # noqa: E402,E501
 from homeward.kinship.pedigree import Pedigree, Person  # noqa: E402
 from tests.kinship.pedsim import simulate_pedigree  # noqa: E402
 
@@ -85,11 +92,59 @@ def exhaustive(children, families, typed, table) -> tuple[float, int]:
     return best, count
 
 
+def general_columns(queries, loci, models, alleles) -> np.ndarray:
+    """The baseline: one family, one missing child and one locus at a time."""
+    total = np.zeros((alleles.shape[1], len(queries)))
+    for r, query in enumerate(queries):
+        for j, locus in enumerate(loci):
+            model = models[locus]
+            relatives = {pid: model.encode(p.genotypes[locus])
+                         for pid, p in query.typed.items() if locus in p.genotypes}
+            present = alleles[0, :, j] >= 0
+            if not relatives or not present.any():
+                continue
+            table = poi_genotype_lrs(query.pedigree, query.missing_id, relatives, model)
+            index = genotype_index(alleles[0, present, j], alleles[1, present, j])
+            with np.errstate(divide="ignore"):
+                total[present, r] += np.log10(table[index])
+    return total
+
+
+def tables_side_by_side(children, families, typed, table, n_base: int) -> dict[str, object]:
+    problem = _Problem(children, families[:n_base], typed, table, KinshipModel())
+    queries = [FamilyQuery(f.pedigree, m.person, typed[f.id]) for f in families
+               for m in f.missing]
+    base = queries[:len(problem.slots)]
+    start = time.perf_counter()
+    general = general_columns(base, problem.loci, problem.models, problem.alleles)
+    general_ms = (time.perf_counter() - start) * 1e3
+    start = time.perf_counter()
+    batched = log10_lr_columns(base, problem.loci, problem.models, problem.alleles)
+    batched_ms = (time.perf_counter() - start) * 1e3
+    finite = np.isfinite(general)
+    same_inf = bool(np.array_equal(finite, np.isfinite(batched)))
+    diff = float(np.max(np.abs(general[finite] - batched[finite]))) if finite.any() else 0.0
+    start = time.perf_counter()
+    log10_lr_columns(queries, problem.loci, problem.models, problem.alleles)
+    all_ms = (time.perf_counter() - start) * 1e3
+    return {
+        "tables_baseline_families": n_base,
+        "tables_general_ms": general_ms,
+        "tables_batched_ms": batched_ms,
+        "tables_speedup": general_ms / batched_ms,
+        "tables_max_abs_log10_diff": diff,
+        "tables_same_impossible_pairs": same_inf,
+        "tables_general_ms_all_estimated": general_ms * len(queries) / len(base),
+        "tables_batched_ms_all": all_ms,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--families", type=int, default=2000)
     parser.add_argument("--children", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--baseline-families", type=int, default=200)
     args = parser.parse_args()
     out: dict[str, object] = {}
 
@@ -105,9 +160,14 @@ def main() -> None:
     out["small_equal"] = bool(abs(result.joint_log10_lr - best) < 1e-9)
 
     table, families, typed, children = build(args.families, args.children, 60, 20, args.seed)
+    out.update(tables_side_by_side(children, families, typed, table,
+                                   min(args.baseline_families, args.families)))
     start = time.perf_counter()
     result = identify(children, families, typed, table, threshold=1000.0)
     out["large_ms"] = (time.perf_counter() - start) * 1e3
+    out["large_tables_and_undisputed_ms"] = \
+        result.timings_s["pairwise_tables_and_undisputed"] * 1e3
+    out["large_assignment_ms"] = result.timings_s["assignment"] * 1e3
     truth = {(c.id, c.id.split("-", 1)[1]) for c in children if c.id.startswith("F")}
     found = {(a.child, a.missing) for a in result.assignments}
     same_family = {(a.child, a.family) for a in result.assignments}

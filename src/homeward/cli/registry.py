@@ -228,15 +228,18 @@ def dna_gaps_command(
         print(json.dumps([{**g.__dict__, "suggestions": [s.__dict__ for s in g.suggestions]}
                           for g in gaps]))
         return
-    table = Table(title="Who still needs to give DNA (expected log10 LR of a true match)")
+    table = Table(title="Who still needs to give DNA (expected log10 LR of a true match, "
+                        "exclusion power, on each family's pedigree)")
     for column in ("report", "typed", "now", "best next sample"):
         table.add_column(column)
     for gap in gaps:
         best = gap.suggestions[0] if gap.suggestions else None
         table.add_row(gap.external_id, ", ".join(gap.typed) or "nobody",
                       "-" if gap.current_expected_log10_lr is None
-                      else f"{gap.current_expected_log10_lr:.1f}",
-                      f"{best.relative}: {best.expected_log10_lr:.1f} (+{best.gain:.1f})"
+                      else f"{gap.current_expected_log10_lr:.1f}, "
+                           f"EP {gap.current_exclusion_power or 0.0:.3f}",
+                      f"{best.relative}: {best.expected_log10_lr:.1f} (+{best.gain:.1f}), "
+                      f"EP {best.expected_exclusion_power:.3f}"
                       if best else "strongest configuration already")
     console.print(table)
 

@@ -5,8 +5,9 @@ victims", and dvir's ``jointDVI``/``dviSolve``), scaled to mass rescues:
 
 1. *Pairwise LRs*: for each missing child m of each family, the log10 LR of every child
    being m against unrelated, from the family's pedigree
-   (:func:`homeward.kinship.missing.poi_genotype_lrs`: one table per locus and missing
-   child, then a look-up per rescued child).
+   (:func:`homeward.kinship.missing_batch.log10_lr_columns`: per locus, all families of
+   one pedigree shape in one batched contraction, equal to
+   :func:`homeward.kinship.missing.poi_genotype_lrs` family by family).
 2. *Prior weights* (log10, against "no one here"): sex must agree; the age at rescue
    against the age at disappearance plus the time since (a normal age-estimation error,
    ``age_sd_years``, against a flat age over 0-18 years under "no one here").
@@ -31,7 +32,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,8 +43,9 @@ from homeward.kinship.errors import InputError
 from homeward.kinship.families import Family, MissingChild
 from homeward.kinship.frequencies import FrequencyTable
 from homeward.kinship.likelihood import kappa_lr
-from homeward.kinship.missing import _lumpable, missing_persons_lr, poi_genotype_lrs
-from homeward.kinship.model import KinshipModel, LocusModel, genotype_index
+from homeward.kinship.missing import _lumpable, missing_persons_lr
+from homeward.kinship.missing_batch import FamilyQuery, log10_lr_columns
+from homeward.kinship.model import KinshipModel, LocusModel
 from homeward.kinship.pedigree import Sex
 from homeward.kinship.profiles import Profile
 from homeward.kinship.relationships import FULL_SIBLINGS
@@ -118,6 +121,7 @@ class JointResult:
     method: str
     prior: dict[str, object]
     sibling_groups: list[tuple[str, str, float]] = field(default_factory=list)
+    timings_s: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     def to_dict(self) -> dict[str, object]:
         """The ``--json`` document of ``homeward kinship identify`` (its contract)."""
@@ -166,19 +170,16 @@ class _Problem:
         self.table = frequencies.with_alleles(observed)
         self.loci = [locus for locus in observed if locus in self.table]
         self.models = {locus: LocusModel.build(self.table[locus], model) for locus in self.loci}
-        self.codes = np.full((len(children), len(self.loci)), -1, dtype=np.int64)
         self.alleles = np.full((2, len(children), len(self.loci)), -1, dtype=np.int64)
         for i, c in enumerate(children):
             for j, locus in enumerate(self.loci):
                 g = c.profile.genotypes.get(locus)
                 if g is not None:
                     a, b = self.models[locus].encode(g)
-                    self.codes[i, j] = int(genotype_index(a, b))
                     self.alleles[:, i, j] = (a, b)
         self.slots = [_Slot(k, m) for k, f in enumerate(families) for m in f.missing]
         self.matrix = np.zeros((len(children), len(self.slots)))
-        for k in range(len(families)):
-            self.refresh(k)
+        self.refresh(range(len(families)))
 
     def sibling_matrix(self) -> np.ndarray:
         """log10 full-sibling LR of every pair of children (closed form, theta applied)."""
@@ -195,46 +196,25 @@ class _Problem:
                 total += np.where(both, np.log10(lr), 0.0)
         return total
 
-    def refresh(self, family: int) -> None:
-        """(Re)compute the pairwise log10 LRs of one family's missing children."""
-        fam = self.families[family]
-        typed = self.typed[fam.id]
+    def refresh(self, families: Iterable[int]) -> None:
+        """(Re)compute the pairwise log10 LRs of these families' missing children, all
+        families of one pedigree shape at once (:mod:`homeward.kinship.missing_batch`)."""
+        wanted = set(families)
+        columns: list[int] = []
+        queries: list[FamilyQuery] = []
         for s, slot in enumerate(self.slots):
-            if slot.family != family:
+            if slot.family not in wanted:
                 continue
+            fam = self.families[slot.family]
+            typed = self.typed[fam.id]
             if slot.child.person in typed:
                 self.matrix[:, s] = -math.inf
                 continue
-            self.matrix[:, s] = self._column(fam, slot.child.person, typed)
-
-    def _column(self, fam: Family, missing_id: str, typed: Mapping[str, Profile]
-                ) -> np.ndarray:
-        total = np.zeros(len(self.children))
-        lumpable = _lumpable(self.model)
-        for j, locus in enumerate(self.loci):
-            relatives = {pid: p.genotypes[locus] for pid, p in typed.items()
-                         if locus in p.genotypes}
-            if not relatives:
-                continue
-            model = self.models[locus]
-            codes = {pid: model.encode(g) for pid, g in relatives.items()}
-            column = self.codes[:, j]
-            present = column >= 0
-            fast = self.model.theta == 0.0 and self.model.mutation is None
-            needed = None if fast else _needed_pairs(column[present])
-            lrs = poi_genotype_lrs(fam.pedigree, missing_id, codes, model, lumpable=lumpable,
-                                   needed=needed)
-            with np.errstate(divide="ignore"):
-                total[present] += np.log10(lrs[column[present]])
-        return total
-
-
-def _needed_pairs(indices: np.ndarray) -> list[tuple[int, int]]:
-    out = []
-    for g in np.unique(indices).tolist():
-        hi = int((math.isqrt(8 * g + 1) - 1) // 2)
-        out.append((g - hi * (hi + 1) // 2, hi))
-    return out
+            columns.append(s)
+            queries.append(FamilyQuery(fam.pedigree, slot.child.person, typed))
+        if columns:
+            self.matrix[:, columns] = log10_lr_columns(
+                queries, self.loci, self.models, self.alleles, lumpable=_lumpable(self.model))
 
 
 def _check_inputs(children: Sequence[RescuedChild], families: Sequence[Family],
@@ -300,6 +280,7 @@ def identify(children: Sequence[RescuedChild], families: Sequence[Family],
     model = model or KinshipModel()
     prior = prior or PriorSettings()
     _check_inputs(children, families, typed)
+    started = time.perf_counter()
     problem = _Problem(children, families, {k: dict(v) for k, v in typed.items()},
                        frequencies, model)
     log10_t = math.log10(threshold) if threshold > 0 else -math.inf
@@ -331,11 +312,15 @@ def identify(children: Sequence[RescuedChild], families: Sequence[Family],
             fixed_children.add(c)
             fixed_slots.add(s)
             problem.typed[fam.id][slot.child.person] = children[c].profile
-            problem.refresh(slot.family)
+        problem.refresh(problem.slots[s].family for _, s in pairs)
+    tables_done = time.perf_counter()
     solutions, options, strong, sib = _joint(problem, weights, fixed_children, fixed_slots,
                                              log10_t, prune_log10, k_best, force_milp,
                                              siblings)
-    return _result(problem, solutions, options, undisputed, strong, sib, prior, log10_t)
+    result = _result(problem, solutions, options, undisputed, strong, sib, prior, log10_t)
+    result.timings_s = {"pairwise_tables_and_undisputed": tables_done - started,
+                        "assignment": time.perf_counter() - tables_done}
+    return result
 
 
 def _joint(problem: _Problem, weights: np.ndarray, fixed_children: set[int],

@@ -10,11 +10,32 @@ NumPy. The cost is the number of look-ups per person, so the layouts aim to cut 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numba
 import numpy as np
 from numba import njit, prange
 
 BLOCK = 4096
 EMPTY = np.float32(-3.0e38)  # below any score; fastmath forbids infinities
+SERIAL_BELOW = 4 * BLOCK  # people: fewer are scored on the calling thread alone
+
+
+@contextmanager
+def threads_for(n_people: int) -> Iterator[None]:
+    """Run the kernels inside on the calling thread alone when they have few people:
+    waking the other threads costs more than their share, milliseconds on a busy machine.
+    The same compiled kernel runs either way, so the scores are the same."""
+    if n_people >= SERIAL_BELOW:
+        yield
+        return
+    previous = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)
 
 
 @njit(cache=True, inline="always")

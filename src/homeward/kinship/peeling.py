@@ -152,3 +152,41 @@ def structure_of(ids: Sequence[str], parents: Mapping[str, tuple[str, str] | Non
         pair = parents[pid]
         out.append(None if pair is None else (index[pair[0]], index[pair[1]]))
     return tuple(out)
+
+
+def contract_batch(structure: Structure, typed: Sequence[int], evidence: np.ndarray,
+                   weights: np.ndarray, query: int) -> np.ndarray:
+    """:func:`contract` for many families of one pedigree shape at once (theta 0).
+
+    The families share the structure, the typed persons and the transmission tensor (no
+    mutation: ``T[a, b, x] = ([a = x] + [b = x]) / 2``); each has its own founder weights
+    and genotypes, so the batch is one more index of the same einsum.
+
+    :param typed: the persons carrying evidence, in the order of ``evidence``'s axis 1.
+    :param evidence: shape (families, len(typed), n, n), 0/1 genotype matrices.
+    :param weights: shape (families, n), the founder allele weights of each family.
+    :returns: shape (families, n, n): P(evidence, pat = x, mat = y) of ``query``.
+    """
+    if 2 * len(structure) > MAX_VARIABLES:
+        raise ModelError(f"a pedigree of {len(structure)} persons is too large here "
+                         f"(at most {MAX_VARIABLES // 2} after trimming)")
+    families, n = weights.shape
+    batch = 2 * len(structure)
+    operands: list[np.ndarray] = []
+    subscripts: list[tuple[int, ...]] = []
+    t = transmission_tensor(AlleleSystem(np.ones(n), None, 0.0))
+    for i, parents in enumerate(structure):
+        if parents is None:
+            operands += [weights, weights]
+            subscripts += [(batch, 2 * i), (batch, 2 * i + 1)]
+            continue
+        father, mother = parents
+        operands += [t, t]
+        subscripts += [(2 * father, 2 * father + 1, 2 * i), (2 * mother, 2 * mother + 1,
+                                                              2 * i + 1)]
+    for k, i in enumerate(typed):
+        operands.append(evidence[:, k])
+        subscripts.append((batch, 2 * i, 2 * i + 1))
+    sizes = tuple([n] * batch + [families])
+    output = (batch, 2 * query, 2 * query + 1)
+    return _expression(tuple(subscripts), output, sizes)(*operands)

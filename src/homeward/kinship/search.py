@@ -9,6 +9,20 @@ parent genotypes with the same signature for the child's alleles (see
 :mod:`homeward.kinship.likelihood`) share a row of a small class-pair table; at loci with
 few genotypes a couple is one joint code into that table expanded over both partners.
 
+Searches that exclude (duo, trio, couple) first drop, through per-allele bitsets
+(:mod:`homeward.kinship.bitset_index`), every reference (couple) with more than
+``max_inconsistent`` loci (default 2) where it cannot be the parent without a mutation,
+and score only the rest. Without a mutation model such a reference has LR 0, so the top
+hits with LR > 0 are those of the full scan; with a mutation model a reference with more
+inconsistent loci than allowed is not reported even where its LR would have ranked it
+(the trade: labs allow two mutations, and fewer than k hits may come back). Among the
+references kept, LRs and order are those of the full scan. ``max_inconsistent=None``
+forces the scan; relationships that exclude no one (siblings, second degree, kappa) and
+databases below :data:`~homeward.kinship.bitset_index.BITSET_MIN_REFERENCES` always
+scan. The result's params say which: ``method`` (``"bitset"`` or ``"scan"``),
+``max_inconsistent`` (the limit used, ``None`` for a scan), ``max_inconsistent_requested``
+and ``profiles_scored``.
+
 The reported figures of every hit (log10 LR, loci compared, exclusions) are recomputed in
 float64 from the same formulas as :func:`homeward.kinship.lr.kinship_lr`, which the tests
 check hit by hit.
@@ -16,13 +30,26 @@ check hit by hit.
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
-from homeward.kinship import kernels
+from homeward.kinship import bitset_index, kernels
+from homeward.kinship.bitset_index import (
+    DEFAULT_MAX_INCONSISTENT,
+    AlleleBitsets,
+    CarrierRule,
+    Selection,
+    carrier_rule,
+    carrier_rules,
+    check_max_inconsistent,
+    couple_candidates,
+    select,
+)
 from homeward.kinship.errors import ModelError, UnknownSampleError
 from homeward.kinship.frequencies import FrequencyTable
 from homeward.kinship.likelihood import (
@@ -47,6 +74,7 @@ MAX_CODE = int(np.iinfo(np.uint16).max)
 # entries of a couple locus's joint table: 64 KB of float32. The joint tables are kept per
 # child genotype, so a locus holds at most (radix - 1) * radix**2 floats: under 5 MB.
 JOINT_TABLE_LIMIT = 16384
+COUPLE_CHUNK = 1 << 16  # couples decoded at a time to build their bitsets
 
 
 @dataclass(frozen=True)
@@ -97,10 +125,16 @@ class ProfileIndex:
         self.sample_ids: list[str] = []
         self._positions: dict[str, int] = {}
         self._pair_tables: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._kernel_tables: dict[tuple[str, int], np.ndarray] = {}  # float32, clipped
         # per (locus, child genotype code): the couple class tables, built once and reused
         # by every child with that genotype at that locus (a few hundred per locus)
         self._couple_tables: dict[tuple[int, int], CoupleTables] = {}
         self._packed: tuple[list[tuple[int, ...]], np.ndarray] | None = None
+        self._bitsets: AlleleBitsets | None = None
+        self._bitsets_of: np.ndarray | None = None  # the codes array they describe
+        self._bitsets_lock = threading.Lock()
+        # per (relationship, query role, locus, query code): the duo's consistency rule
+        self._rules: dict[tuple[str, str, int, int], CarrierRule | Literal[False]] = {}
 
     # --- building ---------------------------------------------------------------------
 
@@ -149,8 +183,13 @@ class ProfileIndex:
             new[:, column] = self.encode(profile)
             self._positions[profile.sample_id] = len(self.sample_ids)
             self.sample_ids.append(profile.sample_id)
+        old = self.codes
         self.codes = np.ascontiguousarray(np.concatenate([self.codes, new], axis=1))
         self._packed = None
+        with self._bitsets_lock:
+            if self._bitsets is not None and self._bitsets_of is old:
+                self._bitsets.append(new)  # a few bits per profile, not a rebuild
+                self._bitsets_of = self.codes
 
     def encode(self, profile: Profile) -> np.ndarray:
         """Genotype codes of one profile at the index's loci, extending unseen alleles."""
@@ -176,8 +215,11 @@ class ProfileIndex:
         self.locus_models[i] = LocusModel.build(self.frequencies[locus], self.model)
         for key in [key for key in self._pair_tables if key[1] == i]:
             del self._pair_tables[key]
+            self._kernel_tables.pop(key, None)
         for key in [key for key in self._couple_tables if key[0] == i]:
             del self._couple_tables[key]
+        for key in [key for key in self._rules if key[2] == i]:
+            del self._rules[key]
         self._packed = None
         return self.locus_models[i]
 
@@ -217,6 +259,16 @@ class ProfileIndex:
             self._packed = (groups, packed)
         return self._packed
 
+    def allele_bitsets(self) -> AlleleBitsets:
+        """Per (locus, allele) the bitset of the profiles carrying it: built at the first
+        filtered search, appended to by :meth:`add_profiles`, rebuilt if ``codes`` was
+        replaced from outside."""
+        with self._bitsets_lock:
+            if self._bitsets is None or self._bitsets_of is not self.codes:
+                self._bitsets = AlleleBitsets.from_codes(self.codes)
+                self._bitsets_of = self.codes
+            return self._bitsets
+
     def profile(self, sample_id: str) -> Profile:
         """Decode a stored profile back to allele labels."""
         if sample_id not in self._positions:
@@ -254,37 +306,59 @@ class ProfileIndex:
             self._pair_tables[key] = (log10, flags)
         return self._pair_tables[key]
 
+    def kernel_table(self, relationship: Relationship, i: int) -> np.ndarray:
+        """:meth:`pair_table`'s log10 LR as the kernels read it (float32, log10 0 as
+        ``EXCLUDED_LOG10``), kept so that a query only picks its row."""
+        key = (relationship.name, i)
+        if key not in self._kernel_tables:
+            log10 = self.pair_table(relationship, i)[0]
+            self._kernel_tables[key] = np.maximum(log10, EXCLUDED_LOG10).astype(np.float32)
+        return self._kernel_tables[key]
+
     # --- searches ---------------------------------------------------------------------
 
     def search(self, query: Profile, relationship: str | Relationship = "parent-child", *,
-               k: int = 10, query_role: str = "child",
-               exclude: Iterable[str] = ()) -> SearchResult:
+               k: int = 10, query_role: str = "child", exclude: Iterable[str] = (),
+               max_inconsistent: int | None = DEFAULT_MAX_INCONSISTENT) -> SearchResult:
         """Top-k references by LR of ``relationship`` with the query.
 
         :param query_role: ``"child"`` (the query is person1, e.g. a rescued child searched
             against parents) or ``"relative"`` (the query is person2, e.g. a parent's
             profile searched against children).
+        :param max_inconsistent: parent-child only: references sharing no allele with the
+            query at more loci than this are not scored (see the module docstring);
+            ``None`` scores every reference.
         """
         relationship = parse_relationship(relationship)
         if relationship.kind not in ("duo", "pairwise"):
             raise ModelError("use search_trio or search_couples for three-person hypotheses")
+        if max_inconsistent is not None:
+            check_max_inconsistent(max_inconsistent)
         query_codes = self.encode(query)
-        rows, excl_rows = [], []
+        rows, excl_rows, clipped = [], [], []
         for i in range(len(self.loci)):
             log10, flags = self.pair_table(relationship, i)
-            if query_role == "child":
-                rows.append(log10[query_codes[i]])
-                excl_rows.append(flags[query_codes[i]])
-            else:
-                rows.append(log10[:, query_codes[i]])
-                excl_rows.append(flags[:, query_codes[i]])
-        hits = self._run_single(rows, excl_rows, query_codes, k, exclude)
+            table = self.kernel_table(relationship, i)
+            pick = query_codes[i] if query_role == "child" else (slice(None), query_codes[i])
+            rows.append(log10[pick])
+            excl_rows.append(flags[pick])
+            clipped.append(table[pick])
+        limit = max_inconsistent if relationship.kind == "duo" else None
+        hits, chosen = self._run_single(
+            rows, excl_rows, query_codes, k, exclude, limit,
+            lambda: self._duo_rules(relationship.name, query_role, query_codes, excl_rows),
+            clipped)
         return SearchResult(query.sample_id, relationship.name, len(self), hits,
-                            self._params(relationship))
+                            {**self._params(relationship), **chosen.params()})
 
     def search_trio(self, child: Profile, known_parent: Profile, *, k: int = 10,
-                    exclude: Iterable[str] = ()) -> SearchResult:
-        """Alleged parents for a child whose other parent is known and typed."""
+                    exclude: Iterable[str] = (),
+                    max_inconsistent: int | None = DEFAULT_MAX_INCONSISTENT) -> SearchResult:
+        """Alleged parents for a child whose other parent is known and typed.
+
+        :param max_inconsistent: references that cannot, with the known parent, give the
+            child its alleles at more loci than this are not scored (``None``: all are).
+        """
         relationship = parse_relationship("trio")
         child_codes, known_codes = self.encode(child), self.encode(known_parent)
         rows, excl_rows = [], []
@@ -302,14 +376,50 @@ class ProfileIndex:
                 flags[1:] = excluded & ~np.isnan(lr)
             rows.append(row)
             excl_rows.append(flags)
-        hits = self._run_single(rows, excl_rows, child_codes, k,
-                                [*exclude, known_parent.sample_id])
-        return SearchResult(child.sample_id, "trio", len(self), hits, self._params(relationship))
+        hits, chosen = self._run_single(
+            rows, excl_rows, child_codes, k, [*exclude, known_parent.sample_id],
+            max_inconsistent,
+            lambda: carrier_rules(excl_rows, [m.n_alleles for m in self.locus_models]))
+        return SearchResult(child.sample_id, "trio", len(self), hits,
+                            {**self._params(relationship), **chosen.params()})
 
-    def _run_single(self, rows, excl_rows, query_codes, k, exclude) -> list[SearchHit]:
+    def _duo_rules(self, name: str, role: str, query_codes: np.ndarray,
+                   excl_rows: list[np.ndarray]) -> list[CarrierRule] | None:
+        """The consistency rule of each locus for this query (cached: they depend only
+        on the query's genotype code there)."""
+        rules = []
+        for i, code in enumerate(query_codes):
+            key = (name, role, i, int(code))
+            if key not in self._rules:
+                self._rules[key] = carrier_rule(excl_rows[i], self.locus_models[i].n_alleles)
+            rule = self._rules[key]
+            if rule is False:
+                return None
+            rules.append(rule)
+        return rules
+
+    def _select(self, limit: int | None,
+                rules_of: Callable[[], list[CarrierRule] | None]) -> Selection:
+        """The references to score: those with at most ``limit`` excluded loci (see
+        :func:`select`), or all where the exclusions are not of a form bitsets count."""
+        rules = None
+        if limit is not None and len(self) >= bitset_index.BITSET_MIN_REFERENCES:
+            rules = rules_of()
+        active = 0 if rules is None else sum(rule is not None for rule in rules)
+        return select(lambda at_most: self.allele_bitsets().candidates(rules or [], at_most),
+                      limit, active, len(self))
+
+    def _run_single(self, rows, excl_rows, query_codes, k, exclude, limit, rules_of,
+                    clipped=None) -> tuple[list[SearchHit], Selection]:
         groups, packed = self.packed_codes()
-        clipped = [np.maximum(row, EXCLUDED_LOG10).astype(np.float32) for row in rows]
-        sizes = [int(np.prod([len(clipped[i]) for i in group])) for group in groups]
+        excluded_ids = {self._positions[s] for s in exclude if s in self._positions}
+        chosen = self._select(limit, rules_of)
+        candidates = chosen.positions
+        if candidates is not None:
+            packed = np.take(packed, candidates, axis=1)  # the same kernel, on fewer people
+        if clipped is None:
+            clipped = [np.maximum(row, EXCLUDED_LOG10).astype(np.float32) for row in rows]
+        sizes = [math.prod(len(clipped[i]) for i in group) for group in groups]
         tables = _scratch("duo", (len(groups), max(sizes)), np.float32)  # tails never read
         for row, group in enumerate(groups):
             if len(group) == 1:
@@ -318,22 +428,25 @@ class ProfileIndex:
                 first, second = clipped[group[0]], clipped[group[1]]
                 np.add.outer(first, second, out=tables[row, : sizes[row]].reshape(
                     len(first), len(second)))
-        excluded_ids = {self._positions[s] for s in exclude if s in self._positions}
-        scores, ids = kernels.top_k_single(packed, tables, k + len(excluded_ids))
+        with kernels.threads_for(packed.shape[1]):
+            scores, ids = kernels.top_k_single(packed, tables, k + len(excluded_ids))
         _, ids = kernels.merge_top_k(scores, ids, k + len(excluded_ids))
+        if candidates is not None:
+            ids = candidates[ids]
         ids = [int(i) for i in ids if int(i) not in excluded_ids][:k]
         picked = self.codes[:, ids].astype(np.int64)  # loci x hits
         compared = (picked > 0) & (query_codes[:, None] > 0)
         log10 = np.array([row[codes] for row, codes in zip(rows, picked, strict=True)])
         excluded = np.array([row[codes] for row, codes in zip(excl_rows, picked, strict=True)])
-        log10 = np.where(compared, log10, 0.0).sum(axis=0)
+        # correctly rounded per hit: a hit's LR does not depend on how many hits are asked
+        log10 = [math.fsum(column) for column in np.where(compared, log10, 0.0).T]
         exclusions = (excluded & compared).sum(axis=0)
         hits = [SearchHit(rank, self.sample_ids[person], float(log10[j]),
                           int(compared[:, j].sum()), int(exclusions[j]))
                 for j, (rank, person) in enumerate(enumerate(ids, start=1))]
         hits.sort(key=lambda h: (-h.log10_lr, h.rank))
-        return [SearchHit(r, h.sample_id, h.log10_lr, h.loci_compared, h.exclusions)
-                for r, h in enumerate(hits, start=1)]
+        return ([SearchHit(r, h.sample_id, h.log10_lr, h.loci_compared, h.exclusions)
+                 for r, h in enumerate(hits, start=1)], chosen)
 
     def explain(self, hit: SearchHit, query: Profile, relationship: str | Relationship,
                 known_parent: Profile | None = None, query_role: str = "child",
@@ -362,7 +475,8 @@ class CoupleIndex:
     whose query table covers both partners at once: one look-up per couple. The other
     loci keep both partners' codes in one 32-bit word and go through the second
     partner's genotype class: two look-ups. Either way a couple costs two bytes per
-    genotype, one per allele.
+    genotype, one per allele. Each partner role also keeps its allele bitsets, which a
+    filtered search reads (:func:`homeward.kinship.bitset_index.couple_candidates`).
     """
 
     def __init__(self, index: ProfileIndex, couples: Sequence[tuple[str, str]]) -> None:
@@ -389,9 +503,24 @@ class CoupleIndex:
         joint += codes_b[self.joint_loci]
         self.joint_codes = np.ascontiguousarray(joint, dtype=np.uint16)
         self.codes_ab = _interleave(codes_a[self.class_loci], codes_b[self.class_loci])
+        self._bitsets: tuple[AlleleBitsets, AlleleBitsets] | None = None
 
     def __len__(self) -> int:
         return len(self.couples)
+
+    @property
+    def bitsets(self) -> tuple[AlleleBitsets, AlleleBitsets]:
+        """The allele bitsets of the first and of the second partners, in couple order
+        (built at the first filtered search, from the stored codes, in chunks)."""
+        if self._bitsets is None:
+            n_loci = len(self.index.loci)
+            first, second = AlleleBitsets(n_loci), AlleleBitsets(n_loci)
+            for start in range(0, len(self), COUPLE_CHUNK):
+                a, b = self.partner_codes(range(start, min(len(self), start + COUPLE_CHUNK)))
+                first.append(a.astype(np.uint16))
+                second.append(b.astype(np.uint16))
+            self._bitsets = (first, second)
+        return self._bitsets
 
     def partner_codes(self, positions: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """Both partners' genotype codes, loci x couples, for these couple positions."""
@@ -404,8 +533,13 @@ class CoupleIndex:
         a[self.class_loci], b[self.class_loci] = words & 0xFFFF, words >> 16
         return a, b
 
-    def search(self, child: Profile, *, k: int = 10) -> SearchResult:
-        """Top-k couples by the couple LR (both parents vs child unrelated to both)."""
+    def search(self, child: Profile, *, k: int = 10,
+               max_inconsistent: int | None = DEFAULT_MAX_INCONSISTENT) -> SearchResult:
+        """Top-k couples by the couple LR (both parents vs child unrelated to both).
+
+        :param max_inconsistent: couples that cannot give the child one allele each at
+            more loci than this are not scored (``None``: all are).
+        """
         index = self.index
         relationship = parse_relationship("couple")
         child_codes = index.encode(child)
@@ -418,15 +552,31 @@ class CoupleIndex:
         class_tables = _stack_rows("class-pairs",
                                    [prepared[i].expanded for i in self.class_loci],
                                    np.float32, ndim=2)
-        scores, ids = kernels.top_k_couples(self.joint_codes, joint_tables, self.codes_ab,
-                                            class_maps, class_tables, k)
+        chosen = self._select(child_codes, max_inconsistent)
+        candidates = chosen.positions
+        joint_codes, codes_ab = self.joint_codes, self.codes_ab
+        if candidates is not None:
+            joint_codes = np.take(joint_codes, candidates, axis=1)
+            codes_ab = np.take(codes_ab, candidates, axis=1)
+        with kernels.threads_for(joint_codes.shape[1]):
+            scores, ids = kernels.top_k_couples(joint_codes, joint_tables, codes_ab,
+                                                class_maps, class_tables, k)
         _, ids = kernels.merge_top_k(scores, ids, k)
+        if candidates is not None:
+            ids = candidates[ids]
         hits = self._hits([int(person) for person in ids], child_codes, prepared)
         hits.sort(key=lambda h: -h.log10_lr)
         hits = [SearchHit(r, h.sample_id, h.log10_lr, h.loci_compared, h.exclusions,
                           h.partner_id) for r, h in enumerate(hits, start=1)]
         return SearchResult(child.sample_id, "couple", len(self), hits,
-                            index._params(relationship))
+                            {**index._params(relationship), **chosen.params()})
+
+    def _select(self, child_codes: np.ndarray, limit: int | None) -> Selection:
+        """The couples to score: those with at most ``limit`` loci where the child cannot
+        take one allele from each partner (see :func:`select`)."""
+        child = [_decode(int(code) - 1) if code else None for code in child_codes]
+        return select(lambda at_most: couple_candidates(*self.bitsets, child, at_most), limit,
+                      sum(alleles is not None for alleles in child), len(self))
 
     def _hits(self, positions: list[int], child_codes: np.ndarray,
               prepared: list[CoupleTables]) -> list[SearchHit]:

@@ -58,12 +58,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # geo-targeted alerts of a case: publish, update, close, delivery status (the case's
     # jurisdiction is checked as for the case page); subscribing and sightings are public
     "alerts": frozenset({"police"}),
+    # joint identification of an operation's rescued children: its police, and reviewers
+    # (by specimen id); may_identify_in_operation decides which operation
+    "joint_identification": frozenset({"police", "reviewer"}),
 }
 
 # Capabilities that open a child's file or DNA: the roles holding them (and the role that
 # approves changes, administrator) are granted only with a second administrator's approval.
 OPENS_CHILDREN_OR_DNA = frozenset({"cases", "alerts", "operations", "tips", "leads", "lab",
-                                   "second_sample", "review", "care", "family"})
+                                   "second_sample", "review", "care", "family",
+                                   "joint_identification"})
 FOUR_EYES_ROLES = frozenset(
     {role for capability in OPENS_CHILDREN_OR_DNA for role in CAPABILITIES[capability]}
     | CAPABILITIES["admin"])
@@ -126,6 +130,14 @@ def may_see_operation(user: User, operation: Operation) -> bool:
         return False
     return (user.jurisdiction == NATIONAL or user.jurisdiction in (operation.provinces or [])
             or operation.created_by == user.username)
+
+
+def may_identify_in_operation(user: User, operation: Operation) -> bool:
+    """The joint identification of an operation: the police who may see the operation,
+    and any active reviewer (who sees specimen ids, never names)."""
+    if user.role == "reviewer":
+        return bool(user.active)
+    return may_see_operation(user, operation)
 
 
 def may_open_report(session: Session, user: User, report_id: int) -> bool:

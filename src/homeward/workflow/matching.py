@@ -35,7 +35,8 @@ from homeward.workflow.profile_store import ProfileStore, ProfileStores, kinship
 from homeward.workflow.samples import store_profile
 from homeward.workflow.states import CLOSED_REPORT_STATES, transition
 
-__all__ = ["kinship_setup", "match_profile", "record_candidate", "store_and_match"]
+__all__ = ["create_candidate", "kinship_setup", "match_profile", "record_candidate",
+           "store_and_match"]
 
 CANDIDATES_PER_SEARCH = 20
 
@@ -72,6 +73,11 @@ def _create_candidate(session: Session, store: ProfileStore, *, actor: str,
                              for k, v in result.loci.items()},
                   model={k: v for k, v in result.params.items() if k != "floored_alleles"})
     return record_candidate(session, match, report, actor=actor)
+
+
+# The rules of one candidate (open report, no duplicate, LR recomputed at the screening
+# threshold, audited), shared with batch matching (homeward.batch.writeback).
+create_candidate = _create_candidate
 
 
 def record_candidate(session: Session, match: Match, report: MissingReport, *,

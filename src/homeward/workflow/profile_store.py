@@ -29,6 +29,8 @@ from homeward.security.crypto import ProfileCipher
 from homeward.workflow.cases import RELATION_TO_TEST
 from homeward.workflow.samples import LEGAL_PURPOSE
 
+REFRESH_CHUNK = 20_000  # rows decrypted and indexed at a time by ProfileStore.refresh
+
 
 def kinship_setup(settings: Settings) -> tuple[FrequencyTable, KinshipModel, list[str]]:
     """The frequency table, model and panel of loci that the registry's searches use."""
@@ -67,15 +69,22 @@ class ProfileStore:
         return self.relatives[relationship]
 
     def refresh(self, session: Session, cipher: ProfileCipher) -> None:
-        """Load profiles stored since the last refresh."""
-        rows = session.execute(
+        """Load profiles stored since the last refresh, :data:`REFRESH_CHUNK` rows at a
+        time (a server-side cursor on PostgreSQL): the rows and their decryption stay
+        bounded whatever the size of the registry, and each chunk joins the indexes whole."""
+        result = session.execute(
             select(StoredProfile.id, StoredProfile.specimen_id, StoredProfile.sealed,
                    Sample.found_child_id, Sample.relative_id, Relative.report_id,
                    Relative.relationship_to_child)
             .join(Sample, Sample.id == StoredProfile.sample_id)
             .outerjoin(Relative, Relative.id == Sample.relative_id)
             .where(StoredProfile.id > self.max_profile_id, Sample.purpose == LEGAL_PURPOSE)
-            .order_by(StoredProfile.id)).all()
+            .order_by(StoredProfile.id)
+            .execution_options(yield_per=REFRESH_CHUNK))
+        for rows in result.partitions():
+            self._load(rows, cipher)
+
+    def _load(self, rows, cipher: ProfileCipher) -> None:
         new_children: list[Profile] = []
         new_relatives: dict[str, list[Profile]] = defaultdict(list)
         for pid, specimen, sealed, child_id, relative_id, report_id, relation in rows:
