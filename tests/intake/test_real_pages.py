@@ -12,10 +12,11 @@ import datetime as dt
 from homeward.intake.cluster import cluster
 from homeward.intake.dates import date_in_url
 from homeward.intake.documents import MAX_ARTICLE_BYTES, Document
-from homeward.intake.news import case_codes, read_article
+from homeward.intake.news import read_article
 from homeward.intake.pipeline import read_news
 from homeward.intake.script import to_simplified
 from homeward.intake.sentences import split_sentences
+from homeward.intake.timing import case_codes
 
 
 def _read(text: str, published: dt.date | None = None, name: str = "a.txt"):

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from homeward.intake.figures import COUNT_FIELDS
-from homeward.intake.news import IncidentReport, case_codes
+from homeward.intake.names import share_a_name
+from homeward.intake.news import IncidentReport
+from homeward.intake.sentences import is_chinese
+from homeward.intake.timing import case_codes
 
 _KEY_FIELDS = ("children_rescued", "suspects_detained")
 # Officers and provinces are told loosely (a raid's 300 officers beside a ring's 2,600):
@@ -57,7 +60,7 @@ class Incident:
         return max(precise, key=len)
 
     def as_json(self) -> dict[str, object]:
-        first_price = next((r for r in self.reports if r.bought or r.sold), None)
+        first_price = next((r for r in self.reports if r.bought or r.sold or r.ring_total), None)
         sub_cases = next((r.sub_cases for r in self.reports if r.sub_cases), [])
         return {
             "articles": self.articles,
@@ -80,11 +83,16 @@ class Incident:
         }
 
 
-def _prices(report: IncidentReport | None) -> dict[str, list[int] | None] | None:
+def _prices(report: IncidentReport | None) -> dict[str, object] | None:
     if report is None:
         return None
-    return {"bought": list(report.bought) if report.bought else None,
-            "sold": list(report.sold) if report.sold else None}
+    prices: dict[str, object] = {"bought": list(report.bought) if report.bought else None,
+                                 "sold": list(report.sold) if report.sold else None}
+    if report.prices_by_sex:  # only when the page gives them (the contract stays as it was)
+        prices["by_sex"] = report.prices_by_sex
+    if report.ring_total is not None:
+        prices["ring_total"] = report.ring_total
+    return prices
 
 
 def _sub_case_json(report: IncidentReport) -> dict[str, object]:
@@ -134,9 +142,19 @@ def same_incident(a: IncidentReport, b: IncidentReport) -> bool:
         return False
     if any(name in equal for name in _KEY_FIELDS) or len(equal) >= 2:
         return True
+    if _same_person(a, b):
+        return True
     if provinces_a and provinces_a == provinces_b and gap is not None and gap <= 31:
         return fuzz.token_set_ratio(a.quote, b.quote) >= 60
     return False
+
+
+def _same_person(a: IncidentReport, b: IncidentReport) -> bool:
+    """An English and a Chinese account that name one suspect (Hama Erji, 哈马尔吉)."""
+    if is_chinese(a.text) == is_chinese(b.text):
+        return False
+    english, chinese = (b.text, a.text) if is_chinese(a.text) else (a.text, b.text)
+    return share_a_name(english, chinese)
 
 
 def part_of(part: IncidentReport, whole: IncidentReport) -> bool:
@@ -164,14 +182,39 @@ def _linked(a: IncidentReport, b: IncidentReport) -> bool:
 
 
 def cluster(reports: list[IncidentReport]) -> list[Incident]:
-    """Reports grouped into incidents: a report joins the first incident it is linked to
-    (the same figures, a front of it, or the same case name in the same month)."""
+    """Reports grouped into incidents: a report joins every incident it is linked to (the
+    same figures, a front of it, or the same case name in the same month), and incidents it
+    links are one (single linkage: a front read before its national account, then the
+    national account that names the front's case and has another outlet's figures, are one
+    operation). A report dated without a year then takes it from the incident
+    (``fill_years``)."""
     incidents: list[Incident] = []
     for report in reports:
-        home = next((incident for incident in incidents
-                     if any(_linked(report, member) for member in incident.reports)), None)
-        if home is None:
+        homes = [incident for incident in incidents
+                 if any(_linked(report, member) for member in incident.reports)]
+        if not homes:
             incidents.append(Incident([report]))
-        else:
-            home.reports.append(report)
+            continue
+        home = homes[0]
+        for other in homes[1:]:
+            home.reports += other.reports
+            incidents.remove(other)
+        home.reports.append(report)
+    for incident in incidents:
+        fill_years(incident)
     return incidents
+
+
+def fill_years(incident: Incident) -> None:
+    """A page that says "on July 15" and never its year (no dateline year, no date in its
+    address) takes the year of another account of the same incident dated in that month;
+    ``year_from`` names the account, so the inference can be checked."""
+    for report in incident.reports:
+        if report.date is not None or report.date_without_year is None:
+            continue
+        month = report.date_without_year[2:4]
+        donor = next((r for r in incident.reports if r.date and r.year_from is None
+                      and len(r.date) >= 7 and r.date[5:7] == month), None)
+        if donor is not None:
+            report.date = donor.date[:4] + report.date_without_year[1:]
+            report.year_from = donor.article

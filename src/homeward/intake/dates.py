@@ -42,12 +42,22 @@ def _month(year: int, month: int) -> str | None:
     return f"{year:04d}-{month:02d}" if 1 <= month <= 12 and 1900 < year < 2100 else None
 
 
+# A day named without a year may lie a little after the reference: the reference is often
+# only the month of an address (".../2011/07/...", read as 1 July, for a raid on July 15), and
+# a story announces what comes next ("will be tried on July 20"). Further ahead, the day is
+# last year's ("on Dec 20" in an article of January 5).
+_AHEAD_DAYS = 31
+
+
 def _year_for(month: int, day: int | None, reference: dt.date | None) -> int | None:
-    """The year of a day named without one: the last such day on or before publication."""
+    """The year of a day named without one: the last such day on or before publication,
+    or one at most ``_AHEAD_DAYS`` after it."""
     if reference is None:
         return None
     year = reference.year
-    if (month, day or 1) > (reference.month, reference.day):
+    named = dt.date(year, month, min(day or 1, 28 if month == 2 else 30 if month in
+                                     (4, 6, 9, 11) else 31))
+    if (named - reference).days > _AHEAD_DAYS:
         year -= 1
     return year
 
@@ -55,27 +65,50 @@ def _year_for(month: int, day: int | None, reference: dt.date | None) -> int | N
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"), "zh_ymd"),
+    (re.compile(r"(今年|去年|前年)\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?"), "zh_rel_m"),
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])"), "zh_ym"),
     (re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"), "zh_md"),
     (re.compile(r"(\d{4})\s*年(?!\s*\d{1,2}\s*月)(?![\d])"), "zh_y"),
     (re.compile(r"(?<![\d年])(\d{1,2})\s*月(?:上旬|中旬|下旬|初|底|末|份)"), "zh_m"),
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), "en_mdy"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})\b", re.I), "en_dmy"),
+    (re.compile(rf"\b(?:early|mid|late|the (?:end|beginning|middle) of)[- ]?{_MONTH}"
+                rf"(?:,?\s+(\d{{4}})\b|\s+(?:of\s+)?(this|last)\s+year\b)?", re.I), "en_part_m"),
+    (re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(this|last)\s+year\b", re.I), "en_m_rel"),
     (re.compile(rf"\b{_MONTH},?\s+(\d{{4}})\b", re.I), "en_my"),
     (re.compile(rf"\b(?:on|since|from|by|until|of)\s+{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})",
                 re.I), "en_md"),
+    (re.compile(rf"\b(?:in|since|during|by|until)\s+{_MONTH}\b(?!\s*\d)"
+                rf"(?!\s+(?:of\s+)?(?:this|last)\s+year)", re.I), "en_m"),
     (re.compile(r"\b(?:in|since|during|from|by|until|of)\s+(\d{4})\b(?!\s*(?:yuan|children|people))",
                 re.I), "en_y"),
     (re.compile(r"\b(last|this|next)\s+(year|month)\b", re.I), "en_rel"),
-    (re.compile(r"\b(?:on|late on|early on|last)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|"
-                r"Saturday|Sunday)\b", re.I), "en_weekday"),
+    (re.compile(r"\b(?:on|late on|early on|last|said|announced|reported)\s+(Monday|Tuesday|"
+                r"Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I), "en_weekday"),
     (re.compile(r"\b(yesterday|today)\b", re.I), "en_day"),
     (re.compile(r"(去年|今年|上个月|上月|本月|昨天|昨日|今天|近日|日前)"), "zh_rel"),
 ]
 
 
-def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]:
-    """Every date in ``text``, in order; relative dates only when ``reference`` is known."""
+# Kinds that name a month (and maybe a day) but no year: their year comes from the reference.
+_NO_YEAR = {"zh_md": (0, 1), "zh_m": (0, None), "en_md": (0, 1), "en_m": (0, None),
+            "en_part_m": (0, None)}
+
+
+def yearless(value: str) -> bool:
+    """Whether ``value`` is a month or day without its year ("--11" or "--11-30", the
+    truncated forms of ISO 8601:2000, 5.2.1.3 and 5.3.1.3)."""
+    return value.startswith("--")
+
+
+def find_dates(text: str, reference: dt.date | None = None,
+               keep_yearless: bool = False) -> list[DateMention]:
+    """Every date in ``text``, in order; relative dates only when ``reference`` is known.
+
+    A month or day named without a year ("on July 15", "11月30日") takes the reference's year;
+    with no reference it is left out, or kept as ``--07-15`` when ``keep_yearless`` (another
+    outlet's account of the same operation may give the year: ``cluster``).
+    """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for pattern, kind in _PATTERNS:
@@ -83,14 +116,50 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]
             if any(start < match.end() and match.start() < end for start, end in taken):
                 continue
             value = _resolve(kind, match, reference)
+            if value is None and keep_yearless and reference is None and kind in _NO_YEAR:
+                value = _without_year(kind, match)
             if value:
                 found.append(DateMention(value, match.group(0), match.start()))
                 taken.append((match.start(), match.end()))
     return sorted(found, key=lambda mention: mention.start)
 
 
+def _month_number(word: str) -> int:
+    return MONTHS[word.lower().rstrip(".")]
+
+
+def _without_year(kind: str, match: re.Match[str]) -> str | None:
+    g = match.groups()
+    if kind == "en_part_m" and (g[1] or g[2]):
+        return None  # a year or "this year" was given, and could not be resolved
+    month_at, day_at = _NO_YEAR[kind]
+    month = int(g[month_at]) if kind.startswith("zh") else _month_number(g[month_at])
+    if not 1 <= month <= 12:
+        return None
+    if day_at is None:
+        return f"--{month:02d}"
+    day = int(g[day_at])
+    return f"--{month:02d}-{day:02d}" if _day(2000, month, day) else None
+
+
 def _resolve(kind: str, match: re.Match[str], ref: dt.date | None) -> str | None:
     g = match.groups()
+    if kind == "zh_rel_m":
+        if ref is None:
+            return None
+        year = ref.year - {"今年": 0, "去年": 1, "前年": 2}[g[0]]
+        return _day(year, int(g[1]), int(g[2])) if g[2] else _month(year, int(g[1]))
+    if kind in ("en_part_m", "en_m_rel", "en_m"):
+        month = _month_number(g[0])
+        if kind == "en_part_m" and g[1]:
+            return _month(int(g[1]), month)
+        relative = g[2] if kind == "en_part_m" else g[1] if kind == "en_m_rel" else None
+        if ref is None:
+            return None
+        if relative:
+            return _month(ref.year - (relative.lower() == "last"), month)
+        year = _year_for(month, None, ref)
+        return _month(year, month) if year else None
     if kind == "iso":
         return _day(int(g[0]), int(g[1]), int(g[2]))
     if kind == "zh_ymd":

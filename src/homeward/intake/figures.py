@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from homeward.intake.places import Unit, find_places
+from homeward.intake.prices import Price, prices_of
+from homeward.intake.sexes import sexes_in
 
 COUNT_FIELDS = ("children_rescued", "women_rescued", "suspects_detained", "officers",
                 "provinces_involved")
@@ -53,6 +55,10 @@ _EN: dict[str, list[re.Pattern[str]]] = {
         re.compile(rf"\b{_N}\s+{_ADJ}{_SUSPECT}\s+{_DETAIN}\b", re.I),
         re.compile(rf"\b{_DETAIN}\b[^.;]{{0,60}}?\b{_N}\s+{_ADJ}suspects\b", re.I),
         re.compile(rf"\btak(?:e|es|ing|en)\s+{_N}\s+{_ADJ}{_SUSPECT}\s+into custody\b", re.I),
+        # "broke up a 22-member gang": the members, held when the gang is broken up
+        re.compile(r"\b(?:broke up|break up|breaking up|busted|smashed|dismantled|destroyed)\s+"
+                   r"(?:an?|the)\s+(\d+)-member\s+(?:[\w-]+\s+)?(?:gang|ring|group|network)\b",
+                   re.I),
     ],
     "officers": [
         # "In 2019 police ..." is a year, "call 110 police" a telephone number
@@ -69,16 +75,19 @@ _ZQ = r"(?:共|共计|近|约|逾|超过|了|出|成功)*"
 _ZARREST = r"(?:抓获|刑事拘留|刑拘|逮捕|抓捕|缉拿|拘留|拘捕|查获)"
 _ZN = r"(\d+)(?:余|多)?"
 _ZCHILD = r"(?:被拐(?:卖|骗)?的?)?(?:儿童|婴儿|婴幼儿|孩子|小孩|男婴|女婴|幼童|未成年人|男孩|女孩)"
+# 解救 as a verb; "解救行动", "解救工作" name the operation or the work ("清查解救行动，...救助
+# 流浪乞讨未成年人135名" counts children helped, none of them rescued from traffickers).
+_ZRESCUE = r"解救(?!行动|工作|任务|专项|活动|方案)"
 _ZH: dict[str, list[re.Pattern[str]]] = {
     "children_rescued": [
-        re.compile(rf"解救{_ZQ}{_ZCHILD}{_ZQ}{_ZN}(?:名|个|人)"),
-        re.compile(rf"解救{_ZQ}{_ZN}(?:名|个)(?:被拐(?:卖|骗)?的?)?{_ZCHILD}"),
+        re.compile(rf"{_ZRESCUE}{_ZQ}{_ZCHILD}{_ZQ}{_ZN}(?:名|个|人)"),
+        re.compile(rf"{_ZRESCUE}{_ZQ}{_ZN}(?:名|个)(?:被拐(?:卖|骗)?的?)?{_ZCHILD}"),
         re.compile(rf"{_ZN}名{_ZCHILD}(?:被|获|得到)(?:成功)?解救"),
-        re.compile(rf"解救[^。；]*?(?<!妇女){_ZCHILD}{_ZQ}{_ZN}(?:名|个|人)"),
+        re.compile(rf"{_ZRESCUE}[^。；]*?(?<!妇女){_ZCHILD}{_ZQ}{_ZN}(?:名|个|人)"),
     ],
     "women_rescued": [
-        re.compile(rf"解救[^。；]*?(?:被拐(?:卖)?的?)?妇女{_ZQ}{_ZN}(?:名|人)"),
-        re.compile(rf"解救[^。；]*?{_ZN}名(?:被拐(?:卖)?的?)?妇女"),
+        re.compile(rf"{_ZRESCUE}[^。；]*?(?:被拐(?:卖)?的?)?妇女{_ZQ}{_ZN}(?:名|人)"),
+        re.compile(rf"{_ZRESCUE}[^。；]*?{_ZN}名(?:被拐(?:卖)?的?)?妇女"),
     ],
     "suspects_detained": [
         re.compile(rf"{_ZARREST}{_ZQ}(?:涉案|拐卖|涉拐)?(?:犯罪)?(?:嫌疑人|嫌犯|"
@@ -94,17 +103,6 @@ _ZH: dict[str, list[re.Pattern[str]]] = {
         re.compile(r"(\d+)个?省(?:份|区|市|（区、市）|\(区、市\))?"),
     ],
 }
-
-_PRICE_EN = re.compile(r"(\d+)(?:\s*yuan)?\s*(?:to|-|–|and)\s*(\d+)\s*yuan|(\d+)\s*yuan", re.I)
-_PRICE_ZH = re.compile(r"(\d+)(?:元)?\s*(?:至|到|-|–|~)\s*(\d+)\s*元|(\d+)\s*元")
-_BUY = re.compile(r"\b(?:bought|buy|buying|buys|purchased|purchase|purchasing|paid|pay)\b|"
-                  r"收买|购买|买入|买来|买下|花费|花了|收购", re.I)
-_SELL = re.compile(r"\b(?:sold|sell|selling|sells|resold|resell|reselling)\b|"
-                   r"卖给|卖到|卖出|出售|转卖|贩卖|卖往|卖", re.I)
-
-_ZH_PRICE_THEN_VERB = re.compile(r"^(?:不等)?(?:的)?(?:价格|价钱)?(?:将[^，。]{0,6})?"
-                                 r"(?:收买|购买|买入|买来|买下|收购|卖给|卖到|卖出|出售|转卖|"
-                                 r"贩卖|卖往|卖)")
 
 ROLE_WORDS = {
     "abducting": r"\babduct\w*|\bkidnap\w*|\bstole\b|\bstolen\b|\bsteal\w*|"
@@ -139,6 +137,7 @@ class Figures:
     routes: list[tuple[str, str]] = field(default_factory=list)
     bought: tuple[int, int] | None = None
     sold: tuple[int, int] | None = None
+    prices: list[Price] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     ages: list[int] = field(default_factory=list)
     sexes: list[str] = field(default_factory=list)
@@ -159,6 +158,28 @@ def counts_in(sentence: str, chinese: bool) -> dict[str, int]:
     return found
 
 
+# One child rescued and named: "安全解救出被拐儿童小磊（化名）", "police rescued a baby boy".
+_ONE_CHILD = {
+    True: re.compile(rf"{_ZRESCUE}{_ZQ}{_ZCHILD}[\u4e00-\u9fff]{{1,3}}[（(]化名"),
+    False: re.compile(rf"\b{_RESCUE}\s+(?:an?|the)\s+(?:\d+-(?:day|week|month|year)-old\s+)?"
+                      r"(?:baby|boy|girl|infant|child|toddler|newborn)\b(?!\s+and\b)", re.I)}
+# "The children were freed after police broke up the gang": the children counted before.
+_THOSE_CHILDREN_RESCUED = re.compile(
+    rf"\b(?:the|these|those|all the)\s+(?:children|kids|boys|girls|infants|babies)\s+"
+    rf"{_PASSIVE}{_RESCUE}\b|(?:这些|这|该批)(?:\d+名)?(?:孩子|儿童|婴儿)[^，。]{{0,6}}(?:被|获)解救",
+    re.I)
+
+
+def one_child_rescued(sentence: str, chinese: bool) -> bool:
+    """Whether the sentence tells the rescue of one child, named or with an article."""
+    return bool(_ONE_CHILD[chinese].search(sentence))
+
+
+def rescues_those_children(sentence: str) -> bool:
+    """Whether the sentence says that children counted earlier were rescued."""
+    return bool(_THOSE_CHILDREN_RESCUED.search(sentence))
+
+
 def loose_counts(clause: str, chinese: bool) -> dict[str, int]:
     """Counts stated without a verb, as in a list of rings: "8 children and 39 suspects"."""
     found = counts_in(clause, chinese)
@@ -176,30 +197,6 @@ def loose_counts(clause: str, chinese: bool) -> dict[str, int]:
             if match:
                 found[name] = int(next(g for g in match.groups() if g))
     return found
-
-
-def prices_in(sentence: str, chinese: bool) -> tuple[tuple[int, int] | None,
-                                                     tuple[int, int] | None]:
-    """Prices in yuan, each given to the nearest buying or selling verb before it."""
-    bought = sold = None
-    for match in (_PRICE_ZH if chinese else _PRICE_EN).finditer(sentence):
-        low = int(match.group(1) or match.group(3))
-        high = int(match.group(2) or low)
-        if low < 100 or high < low:
-            continue  # "3 yuan" is not the price of a child; a reversed range is a typo
-        before = sentence[:match.start()]
-        buy = max((m.end() for m in _BUY.finditer(before)), default=-1)
-        sell = max((m.end() for m in _SELL.finditer(before)), default=-1)
-        after = sentence[match.end():match.end() + 12]
-        if chinese and _ZH_PRICE_THEN_VERB.match(after):  # "以2万元的价格卖给": verb follows
-            buy, sell = (1, 0) if _BUY.search(after) else (0, 1)
-        if buy < 0 and sell < 0:
-            continue
-        if buy > sell and bought is None:
-            bought = (low, high)
-        elif sell > buy and sold is None:
-            sold = (low, high)
-    return bought, sold
 
 
 _ZH_NAME = r"(?:(?!一线)[\u4e00-\u9fff]){2,9}"
@@ -290,18 +287,12 @@ def _distinct(units: list[Unit]) -> list[Unit]:
 _AGE = re.compile(r"\baged?\s+(?:between\s+)?(\d{1,2})(?:\s*(?:to|and|-)\s*(\d{1,2}))?|"
                   r"\b(\d{1,2})-(?:year|month)-olds?\b|\b(\d{1,2}) years? old\b|"
                   r"(\d{1,2})\s*(?:周)?岁", re.I)
-_SEX = {"male": re.compile(r"\bboys?\b|\bsons?\b|男孩|男婴|男童|男宝|儿子", re.I),
-        "female": re.compile(r"\bgirls?\b|\bdaughters?\b|女孩|女婴|女童|女宝|女儿", re.I)}
 
 
 def ages_in(text: str) -> list[int]:
     """Ages stated in English or Chinese, in order ("aged 2 to 6" gives both ends)."""
     return [int(g) for match in _AGE.finditer(text) for g in match.groups() if g]
 
-
-def sexes_in(text: str) -> list[str]:
-    """The sexes of children the text names (boy, son, 男孩, 女儿...)."""
-    return [sex for sex, pattern in _SEX.items() if pattern.search(text)]
 
 
 # Outlets and bylines name a city that is not a place of the story ("the Guangzhou Daily
@@ -320,8 +311,13 @@ def figures_of(sentence: str, chinese: bool) -> Figures:
     placed = [(m.unit, m.start, m.end) for m in find_places(_without_outlets(sentence))]
     figures = Figures(counts=counts_in(sentence, chinese),
                       places=[unit for unit, _, _ in placed])
+    if "children_rescued" not in figures.counts and one_child_rescued(sentence, chinese):
+        figures.counts["children_rescued"] = 1
     figures.routes = routes_in(sentence, placed, chinese)
-    figures.bought, figures.sold = prices_in(sentence, chinese)
+    figures.prices = prices_of(sentence, chinese)
+    figures.bought = next(((p.low, p.high) for p in figures.prices if p.direction == "bought"),
+                          None)
+    figures.sold = next(((p.low, p.high) for p in figures.prices if p.direction == "sold"), None)
     figures.roles = [role for role, pattern in _ROLE_RES.items() if pattern.search(sentence)]
     figures.ages = ages_in(sentence)
     figures.sexes = sexes_in(sentence)

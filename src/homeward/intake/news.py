@@ -10,17 +10,22 @@ become sub-cases.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from homeward.intake.dates import find_dates
 from homeward.intake.documents import Document
-from homeward.intake.figures import Figures, figures_of, loose_counts
+from homeward.intake.figures import Figures, figures_of, loose_counts, rescues_those_children
 from homeward.intake.places import Unit
+from homeward.intake.prices import by_sex, ring_total
 from homeward.intake.script import to_simplified
 from homeward.intake.sentences import Sentence, split_sentences
+from homeward.intake.timing import (
+    DatedMention,
+    mentions_in,
+    operation_date,
+    operation_date_without_year,
+)
 
 _MONTH_NAME = r"(?:January|February|March|April|May|June|July|August|September|October|" \
               r"November|December)"
@@ -77,6 +82,9 @@ _OPERATION = re.compile(r"\bOperation\s+(?:[A-Z][\w'-]+\s?){1,4}|[“\"]([^”\"
                         r"(?:专项行动|行动|专案)|([\u4e00-\u9fff]{2,12}专项行动)")
 
 
+_DATING_COUNTS = ("children_rescued", "women_rescued", "suspects_detained")
+
+
 @dataclass
 class Statistic:
     article: str
@@ -104,6 +112,9 @@ class IncidentReport:
     routes: list[tuple[str, str]] = field(default_factory=list)
     bought: tuple[int, int] | None = None
     sold: tuple[int, int] | None = None
+    # {"male": {"bought": [20000, 20000], "sold": [50000, 60000]}, "female": {...}}
+    prices_by_sex: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    ring_total: int | None = None  # yuan a whole ring took, never a child's price
     sub_cases: list[IncidentReport] = field(default_factory=list)
     quote: str = ""
     roles: list[str] = field(default_factory=list)
@@ -112,6 +123,11 @@ class IncidentReport:
     agencies: list[str] = field(default_factory=list)
     operations: list[str] = field(default_factory=list)
     text: str = ""
+    # "--07-15" when the page names the day but no year; the year may come from another
+    # outlet's account of the same operation (cluster.fill_years), then kept in ``date``
+    # with ``year_from`` naming that account.
+    date_without_year: str | None = None
+    year_from: str | None = None
 
     @property
     def place_names(self) -> list[str]:
@@ -191,7 +207,14 @@ def _incident(document: Document, story: list[tuple[Sentence, Figures]]) -> Inci
     figures."""
     report = IncidentReport(article=document.name, text=document.text)
     quote_fields = 0
+    dated: list[DatedMention] = []
+    told_children: int | None = None  # "20 children who had been abducted ..." said before
     for sentence, figures in story:
+        if "children_rescued" not in figures.counts and told_children is not None \
+                and rescues_those_children(sentence.normalised):
+            figures.counts["children_rescued"] = told_children
+        told_children = loose_counts(sentence.normalised, sentence.chinese).get(
+            "children_rescued", told_children)
         sub_cases = _sub_cases(document.name, sentence, report.counts)
         if sub_cases:
             report.sub_cases += sub_cases
@@ -202,51 +225,21 @@ def _incident(document: Document, story: list[tuple[Sentence, Figures]]) -> Inci
             if len(figures.counts) > quote_fields:
                 report.quote, quote_fields = sentence.text, len(figures.counts)
         _absorb(report, figures)
-        if report.date is None and (figures.counts or sub_cases):
-            report.date = operation_date(sentence, document.published)
+        # officers or provinces alone ("led nine officers ... arrested a main suspect in
+        # March") date a step of the investigation, not the rescue
+        counted = bool(sub_cases) or any(name in figures.counts for name in _DATING_COUNTS)
+        dated += mentions_in(sentence, document.published, counted)
         _add_names(report, sentence)
     if not (report.counts or report.routes or report.bought or report.sold or report.sub_cases):
         return None
-    if report.date is None:
-        # no count is dated: the day of the raid, told in a sentence of its own
-        report.date = next((d for s, _ in story if _RAID.search(s.normalised)
-                            for d in [operation_date(s, document.published)] if d), None)
+    report.date = operation_date(dated)
     if report.date is None and document.published is not None:
         report.date = document.published.strftime("%Y-%m")
+    if report.date is None:
+        report.date_without_year = operation_date_without_year(dated)
     if not report.quote:
         report.quote = next((s.text for s, f in story if f.counts), story[0][0].text)
     return report
-
-
-# Words that date the start of an investigation or an earlier event, not the raid:
-# "since November 2011", "began their investigation ... last year", "立案", "发现".
-_NOT_THE_RAID = re.compile(
-    r"(?:\bsince|\bbegan|\bstarted|\blaunched an investigation|\blearned|\bset up|\bfound|"
-    r"\bvanished|\bwent missing|\bdisappeared|\barouse[ds]?|\bsuspicions?|"
-    r"自|以来|立案|成立专案组|发现|失踪|报警|接到)[^.;。；]{0,40}$", re.I)
-# A case named after a day is no date: “7·14”, "2011·11·18", "2010.9.11", “5•05”.
-_CASE_CODE = re.compile(r"[“\"'‘]?\d{1,4}(?:[·.•・]\d{1,2}){1,2}[”\"'’]?"
-                        r"(?=\s*(?:[”\"'’]|专案|案|打拐|特大|部督|系列|拐卖|case))", re.I)
-
-
-_RAID = re.compile(r"\braid(?:s|ed)?\b|\bswoop\w*|\bbust(?:s|ed)?\b|\bbroke up\b|"
-                   r"\bjoint (?:action|operation)s?\b|零时|零点|收网|集中(?:统一)?(?:抓捕|行动)|"
-                   r"统一行动|同步行动", re.I)
-
-
-def case_codes(text: str) -> set[str]:
-    """The case code names a text gives (“8·30”, "8.30" and "8•30" are one code, "8-30")."""
-    return {re.sub(r"[^\d]+", "-", m.group(0).strip("“\"'‘”’")) for m in _CASE_CODE.finditer(text)}
-
-
-def operation_date(sentence: Sentence, published: dt.date | None) -> str | None:
-    """The date a sentence gives the operation it reports, or None: case code names are
-    masked first, and a date that starts an investigation is skipped."""
-    text = _CASE_CODE.sub(lambda m: "#" * len(m.group(0)), sentence.normalised)
-    for mention in find_dates(text, published):
-        if not _NOT_THE_RAID.search(text[:mention.start]):
-            return mention.value
-    return None
 
 
 def _absorb(report: IncidentReport, figures: Figures) -> None:
@@ -255,6 +248,12 @@ def _absorb(report: IncidentReport, figures: Figures) -> None:
     report.routes += [r for r in figures.routes if r not in report.routes]
     report.bought = report.bought or figures.bought
     report.sold = report.sold or figures.sold
+    for sex, directions in by_sex(figures.prices).items():
+        for direction, value in directions.items():
+            report.prices_by_sex.setdefault(sex, {}).setdefault(direction, value)
+    total = ring_total(figures.prices)
+    if total is not None and (report.ring_total is None or total > report.ring_total):
+        report.ring_total = total
     report.roles += [r for r in figures.roles if r not in report.roles]
     report.ages += figures.ages
     report.sexes += [s for s in figures.sexes if s not in report.sexes]
@@ -303,9 +302,11 @@ def report_to_json(report: IncidentReport) -> dict[str, object]:
             "routes": [list(r) for r in report.routes],
             "bought": list(report.bought) if report.bought else None,
             "sold": list(report.sold) if report.sold else None,
+            "prices_by_sex": report.prices_by_sex, "ring_total": report.ring_total,
             "sub_cases": [report_to_json(s) for s in report.sub_cases], "quote": report.quote,
             "roles": report.roles, "ages": report.ages, "sexes": report.sexes,
-            "agencies": report.agencies, "operations": report.operations}
+            "agencies": report.agencies, "operations": report.operations,
+            "date_without_year": report.date_without_year, "year_from": report.year_from}
 
 
 def report_from_json(data: dict) -> IncidentReport:
@@ -315,7 +316,9 @@ def report_from_json(data: dict) -> IncidentReport:
         places=places, routes=[tuple(r) for r in data.get("routes", [])],
         bought=tuple(data["bought"]) if data.get("bought") else None,
         sold=tuple(data["sold"]) if data.get("sold") else None,
+        prices_by_sex=dict(data.get("prices_by_sex") or {}), ring_total=data.get("ring_total"),
         sub_cases=[report_from_json(s) for s in data.get("sub_cases", [])],
         quote=data.get("quote", ""), roles=list(data.get("roles", [])),
         ages=list(data.get("ages", [])), sexes=list(data.get("sexes", [])),
-        agencies=list(data.get("agencies", [])), operations=list(data.get("operations", [])))
+        agencies=list(data.get("agencies", [])), operations=list(data.get("operations", [])),
+        date_without_year=data.get("date_without_year"), year_from=data.get("year_from"))

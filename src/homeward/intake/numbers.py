@@ -18,6 +18,8 @@ _ZH_COUNTERS = ("名|个|人|岁|周岁|年|月|日|号|省|宗|家|元|块|天|
                 "位|余|多|来|岁半|名次")
 _ZH_NUMBER = re.compile(rf"[{_ZH_DIGITS}]+(?=(?:{_ZH_COUNTERS}))")
 _WAN = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)")
+# "5到6万元" is 50,000 to 60,000: the unit after a range belongs to both ends.
+_WAN_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(至|到|-|–|~|—)\s*(\d+(?:\.\d+)?)\s*(万|亿)")
 _EN_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(million|thousand|billion)\b", re.I)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _VAGUE = re.compile(r"(\b(?:thousands|hundreds|millions|tens|dozens|scores)\b)", re.I)
@@ -47,6 +49,8 @@ def _scale(match: re.Match[str]) -> str:
 def normalise_numbers(text: str) -> str:
     """The text with every number written as plain digits (no thousands separators)."""
     text = _ZH_NUMBER.sub(_zh_to_digits, text)
+    text = _WAN_RANGE.sub(lambda m: f"{m.group(1)}{m.group(4)}{m.group(2)}{m.group(3)}{m.group(4)}",
+                          text)
     text = _WAN.sub(_scale, text)
     text = _THOUSANDS.sub("", text)
     text = _EN_SCALE.sub(_scale, text)

@@ -55,6 +55,12 @@ def _price_set(bought: Any, sold: Any) -> set[tuple[str, int]]:
     return out
 
 
+def _sex_price_set(prices: Any) -> set[tuple[str, str, int]]:
+    """{"male": {"bought": [20000, 20000]}} -> {("male", "bought", 20000)}."""
+    return {(sex, direction, int(value)) for sex, directions in (prices or {}).items()
+            for direction, values in directions.items() for value in values or ()}
+
+
 def _stat_keys(items: list[dict[str, Any]]) -> set[tuple[int, int]]:
     return {(-1 if s.get("children") is None else s["children"],
              -1 if s.get("women") is None else s["women"]) for s in items}
@@ -91,6 +97,11 @@ def score_pages(readings: dict[str, Any], clusters: list[list[str]],
         predicted_prices = _price_set(incident.bought, incident.sold) if incident else set()
         result.fields["price_yuan"].add_sets(
             predicted_prices, _price_set(price.get("bought"), price.get("sold")))
+        result.fields["price_by_sex"].add_sets(
+            _sex_price_set(getattr(incident, "prices_by_sex", None)),
+            _sex_price_set(price.get("by_sex")))
+        result.fields["ring_total_yuan"].add(getattr(incident, "ring_total", None),
+                                             price.get("ring_total"))
         result.fields["sub_cases"].add(
             (len(incident.sub_cases) or None) if incident is not None else None,
             label.get("sub_cases") or None)

@@ -31,7 +31,12 @@ class Sentence:
 
     @property
     def chinese(self) -> bool:
-        return len(_HAN.findall(self.text)) > len(self.text) / 4
+        return is_chinese(self.text)
+
+
+def is_chinese(text: str) -> bool:
+    """Whether a text is written in Chinese (a quarter of its characters or more are Han)."""
+    return len(_HAN.findall(text)) > len(text) / 4
 
 
 def split_sentences(text: str) -> list[Sentence]:
