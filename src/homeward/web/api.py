@@ -251,13 +251,15 @@ def me(user: User | None = Depends(current_user)) -> dict[str, Any]:
 @private.get("/reports", response_model=list[ReportOut])
 def list_reports(status: Annotated[str | None, Query(pattern="^[a-z_]{1,30}$")] = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                 offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+                 after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
                  session: Session = DB, user: User = Depends(needs("cases"))) -> Any:
+    """Reports in id order, ``limit`` with ids above ``after`` (keyset pagination: pass
+    the last id of a page to get the next; no OFFSET, so a deep page costs no more)."""
     query = visible_reports(user)
     if status:
         query = query.where(MissingReport.status == status)
-    reports = session.scalars(query.order_by(MissingReport.id).limit(limit)
-                              .offset(offset)).all()
+    reports = session.scalars(query.where(MissingReport.id > after)
+                              .order_by(MissingReport.id).limit(limit)).all()
     audit.record(session, actor=user.username, action="list", entity="missing_report",
                  entity_id="api", details={"shown": len(reports),
                                           "ids": [r.id for r in reports]})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +29,7 @@ from homeward.web.access import (
     visible_tips,
 )
 from homeward.web.deps import DB, check_csrf, current_user, needs
-from homeward.web.params import RecordId
+from homeward.web.params import MAX_RECORD_ID, RecordId
 from homeward.web.photos import PhotoError, clean_photo
 from homeward.web.records import open_child, open_report
 from homeward.web.rendering import render
@@ -35,6 +37,7 @@ from homeward.workflow.cases import store_photo
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 PAGE = 50
+Cursor = Annotated[int | None, Query(ge=0, le=MAX_RECORD_ID)]  # a keyset page's edge id
 
 
 def timeline(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:
@@ -44,18 +47,32 @@ def timeline(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:
 
 
 @router.get("/cases")
-def case_list(request: Request, status: str = "", page: int = 1,
-              session: Session = DB, user: User = Depends(needs("cases"))) -> Response:
+def case_list(request: Request, status: str = "", before: Cursor = None, after: Cursor = None,
+              session: Session = DB,
+              user: User = Depends(needs("cases"))) -> Response:
+    """Newest first, a page at a time by keyset (ids below ``before``, or the page above
+    ``after``): each page reads PAGE rows from an index, however deep (no OFFSET)."""
     query = visible_reports(user)
     if status:
         query = query.where(MissingReport.status == status)
-    page = max(1, min(page, 100_000))
-    reports = session.scalars(query.order_by(MissingReport.id.desc())
-                              .limit(PAGE).offset((page - 1) * PAGE)).all()
+    if after is not None:
+        reports = list(reversed(session.scalars(query.where(MissingReport.id > after)
+                                                .order_by(MissingReport.id)
+                                                .limit(PAGE)).all()))
+    else:
+        if before is not None:
+            query = query.where(MissingReport.id < before)
+        reports = session.scalars(query.order_by(MissingReport.id.desc()).limit(PAGE)).all()
     audit.record(session, actor=user.username, action="list", entity="missing_report",
-                 entity_id="page", details={"page": page, "shown": len(reports),
+                 entity_id="page", details={"before": before, "after": after,
+                                           "shown": len(reports),
                                            "ids": [r.id for r in reports]})
-    return render(request, "police/cases.html", reports=reports, status=status, page=page)
+    full = len(reports) == PAGE
+    newer = before is not None or (after is not None and full)
+    older = full or after is not None
+    return render(request, "police/cases.html", reports=reports, status=status,
+                  newer=reports[0].id if reports and newer else None,
+                  older=reports[-1].id if reports and older else None)
 
 
 @router.get("/cases/{report_id}")
