@@ -136,3 +136,22 @@ def test_search_and_power_commands(tmp_path, files):
     assert 0.0 < power["sensitivity"] <= 1.0
     assert power["false_hits_upper_bound"] == pytest.approx(100.0)
     assert plot.stat().st_size > 1000
+
+
+def test_search_says_which_inconsistency_limit_it_was_asked_for(files):
+    """``--max-inconsistent K`` reaches the search (k = 2 by default, as labs allow for
+    mutation) and ``--full-scan`` asks for none; a database this small is always scanned,
+    and the result says so."""
+    profiles, freq = files
+    asked = {}
+    for flags in ([], ["--max-inconsistent", "0"], ["--full-scan"]):
+        done = homeward("kinship", "search", "--database", profiles, "--query", "child",
+                        "--frequencies", freq, "--json", *flags)
+        assert done.returncode == 0, done.stderr
+        params = json.loads(done.stdout)["params"]
+        assert params["method"] == "scan"
+        asked[" ".join(flags)] = params["max_inconsistent_requested"]
+    assert asked == {"": 2, "--max-inconsistent 0": 0, "--full-scan": None}
+    done = homeward("kinship", "search", "--database", profiles, "--query", "child",
+                    "--frequencies", freq, "--max-inconsistent", "-1")
+    assert done.returncode == 2

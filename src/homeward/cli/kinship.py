@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from homeward.cli.ystr import app as ystr_app
+from homeward.kinship.bitset_index import DEFAULT_MAX_INCONSISTENT
 from homeward.kinship.errors import InputError, ModelError
 from homeward.kinship.frequencies import (
     DEFAULT_FLOOR,
@@ -160,6 +161,13 @@ def search_command(
         "--query-role", help="child (search parents) or relative (search children).")]
     = "child",
     top: Annotated[int, typer.Option("--top", "-k")] = 10,
+    max_inconsistent: Annotated[int, typer.Option(
+        "--max-inconsistent", min=0,
+        help="Duo, trio and couple searches: report only references with at most this many "
+             "loci inconsistent with parenthood (found through per-allele bitsets).")]
+    = DEFAULT_MAX_INCONSISTENT,
+    full_scan: Annotated[bool, typer.Option(
+        "--full-scan", help="Score every reference, however many loci exclude it.")] = False,
     frequencies: FrequenciesOption = DEFAULT_TABLE,
     theta: ThetaOption = 0.0,
     mutation_model: MutationOption = None,
@@ -169,6 +177,8 @@ def search_command(
 ) -> None:
     """Search one profile against a database of profiles (duo, trio, couple, relatives)."""
     from homeward.kinship.search import CoupleIndex, ProfileIndex
+
+    limit = None if full_scan else max_inconsistent
 
     references = read_profiles(database)
     queries = read_profiles(query_profiles) if query_profiles else references
@@ -187,13 +197,16 @@ def search_command(
                 raise InputError("expected 'parent1,parent2'", source=str(couples),
                                  row=row_number)
             pairs.append((cells[0], cells[1]))
-        result = CoupleIndex(index, pairs).search(query_profile, k=top)
+        result = CoupleIndex(index, pairs).search(query_profile, k=top,
+                                                  max_inconsistent=limit)
     elif relationship == "trio":
         if not known_parent:
             raise ModelError("a trio search needs --known-parent")
-        result = index.search_trio(query_profile, queries[known_parent], k=top)
+        result = index.search_trio(query_profile, queries[known_parent], k=top,
+                                    max_inconsistent=limit)
     else:
-        result = index.search(query_profile, relationship, k=top, query_role=query_role)
+        result = index.search(query_profile, relationship, k=top, query_role=query_role,
+                              max_inconsistent=limit)
     if as_json:
         print(json.dumps({
             "query": result.query_id, "relationship": result.relationship,
