@@ -30,6 +30,7 @@ from homeward.registry.models import (
     WelfareReview,
 )
 from homeward.security.crypto import ProfileCipher
+from homeward.workflow import alerts
 from homeward.workflow.cases import child_age_years
 from homeward.workflow.errors import (
     ConsentRequiredError,
@@ -211,6 +212,15 @@ def _move_case(session: Session, match: Match, *, report_state: str, child_state
 def _on_confirmed(session: Session, match: Match, actor: str) -> None:
     _move_case(session, match, report_state="confirmed", child_state="matched", actor=actor,
                reason=f"match {match.id} confirmed")
+    _close_geo_alert(session, match.report_id, actor)
+
+
+def _close_geo_alert(session: Session, report_id: int, actor: str) -> None:
+    """The child is found once DNA confirms the match: a geo-alert still widening for the
+    report closes, and those who got it are told "found" (without details)."""
+    alert = alerts.active_alert(session, report_id)
+    if alert is not None:
+        alerts.close_alert(session, alert.id, actor=actor, outcome="found")
 
 
 def _after_rejection(session: Session, match: Match, actor: str) -> None:
@@ -274,6 +284,7 @@ def reunite(session: Session, match_id: int, *, actor: str, date: dt.date,
     report = session.get(MissingReport, match.report_id)
     if report is not None:
         report.published = False  # the public alert closes
+    _close_geo_alert(session, match.report_id, actor)
     reunion = Reunification(match_id=match.id, date=date, child_consent=child_consent,
                             place=place, present=[p.strip() for p in present or []
                                                   if p.strip()],
