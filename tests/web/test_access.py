@@ -31,6 +31,13 @@ ROLE_PAGES = {
     "/api/v1/operations": {"police"},
     "/api/v1/rescued-children-template.csv": {"police"},
     "/api/v1/welfare-reviews": {"reviewer"},
+    # investigations (issue 14): rings, routes, entity resolution
+    "/investigations/rings": {"police"},
+    "/investigations/routes": {"police"},
+    "/investigations/resolution": {"police"},
+    "/api/v1/investigations/rings": {"police"},
+    "/api/v1/investigations/routes": {"police"},
+    "/api/v1/investigations/resolution": {"police"},
 }
 
 NOWHERE = 2**31 - 2  # a valid record id that names no record: nothing is written
@@ -72,6 +79,13 @@ WRITE_ROUTES: dict[tuple[str, str], set[str]] = {
     ("POST", "/matches/{nowhere}/reunion"): {"police"},
     ("POST", "/welfare-reviews/{nowhere}"): {"reviewer"},
     ("POST", "/children/{nowhere}/adoption-reversal"): {"reviewer"},
+    # investigations: rebuilding and proposing need no body (police get 200 or 303)
+    ("POST", "/api/v1/investigations/rebuild"): {"police"},
+    ("POST", "/api/v1/investigations/resolution/propose"): {"police"},
+    ("POST", "/api/v1/investigations/resolution/{nowhere}"): {"police"},
+    ("POST", "/investigations/rebuild"): {"police"},
+    ("POST", "/investigations/resolution/propose"): {"police"},
+    ("POST", "/investigations/resolution/{nowhere}"): {"police"},
 }
 
 
@@ -88,6 +102,8 @@ def record_routes(world) -> dict[str, set[str]]:
         f"/lab/profiles/{world.child_specimen}": {"lab"},
         f"/api/v1/profiles/{world.child_specimen}": {"lab"},
         f"/api/v1/children/{world.child_id}/label.svg": {"police.hebei", "police.yunnan"},
+        "/investigations/rings/R-0000000000": set(),  # no such ring: police 404, others 403
+        "/api/v1/investigations/rings/R-0000000000": set(),
     }
 
 

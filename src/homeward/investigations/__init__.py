@@ -5,6 +5,8 @@
 - ``rings``: components, Louvain communities, family-based rings.
 - ``resolution`` and ``merges``: entity resolution of persons; accepted merges as aliases.
 - ``routes``: origin-destination matrix, markups, leads from known routes.
+- ``summary``: a ring's summary (members by role, children, price chain, routes, dates,
+  sources) and the seeded layout of its drawn network.
 - ``exchange``: GraphML and CSV in and out.
 - ``simulate``: seeded networks and person records with a planted truth.
 """

@@ -10,7 +10,7 @@ see users and the audit log, not children's files.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from sqlalchemy import Row, Select, and_, exists, false, func, or_, select, true
@@ -26,6 +26,7 @@ from homeward.registry.models import (
     Operation,
     Placement,
     Source,
+    Suspect,
     Tip,
     User,
 )
@@ -61,13 +62,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # joint identification of an operation's rescued children: its police, and reviewers
     # (by specimen id); may_identify_in_operation decides which operation
     "joint_identification": frozenset({"police", "reviewer"}),
+    # rings, routes and entity resolution of the investigations graph (issue 14): police;
+    # ring_anchors decides which rings and persons of the graph an officer sees
+    "investigations": frozenset({"police"}),
 }
 
 # Capabilities that open a child's file or DNA: the roles holding them (and the role that
 # approves changes, administrator) are granted only with a second administrator's approval.
 OPENS_CHILDREN_OR_DNA = frozenset({"cases", "alerts", "operations", "tips", "leads", "lab",
                                    "second_sample", "review", "care", "family",
-                                   "joint_identification"})
+                                   "joint_identification", "investigations"})
 FOUR_EYES_ROLES = frozenset(
     {role for capability in OPENS_CHILDREN_OR_DNA for role in CAPABILITIES[capability]}
     | CAPABILITIES["admin"])
@@ -138,6 +142,52 @@ def may_identify_in_operation(user: User, operation: Operation) -> bool:
     if user.role == "reviewer":
         return bool(user.active)
     return may_see_operation(user, operation)
+
+
+def _record_ids(nodes: Iterable[str], prefix: str) -> set[int]:
+    return {int(n[len(prefix):]) for n in nodes
+            if n.startswith(prefix) and n[len(prefix):].isdigit()}
+
+
+def ring_anchors(session: Session, user: User, nodes: Iterable[str]) -> set[str]:
+    """The nodes of the investigations graph that open a ring to this user: a suspect or a
+    rescued child of an operation the officer may see (may_see_operation), a child or a
+    missing report of the officer's cases (visible_children, visible_reports). A ring is
+    visible when one of its members is an anchor (may_see_ring); national police see
+    every node, every other role none. One query per kind, however many nodes."""
+    wanted = set(nodes)
+    if user.role != "police" or not user.jurisdiction or not user.active:
+        return set()
+    if user.jurisdiction == NATIONAL:
+        return wanted
+    suspects = _record_ids(wanted, "suspect:")
+    children = _record_ids(wanted, "child:")
+    reports = _record_ids(wanted, "missing_child:")
+    operation_of: dict[str, int] = {}
+    if suspects:
+        operation_of |= {f"suspect:{i}": op for i, op in session.execute(
+            select(Suspect.id, Suspect.operation_id).where(
+                Suspect.id.in_(suspects), Suspect.operation_id.is_not(None)))}
+    if children:
+        operation_of |= {f"child:{i}": op for i, op in session.execute(
+            select(FoundChild.id, FoundChild.operation_id).where(
+                FoundChild.id.in_(children), FoundChild.operation_id.is_not(None)))}
+    seen_operations = {op.id for op in session.scalars(select(Operation).where(
+        Operation.id.in_(set(operation_of.values())))) if may_see_operation(user, op)}
+    anchors = {node for node, op in operation_of.items() if op in seen_operations}
+    if children:
+        anchors |= {f"child:{i}" for i in session.scalars(visible_children(user).where(
+            FoundChild.id.in_(children)).with_only_columns(FoundChild.id))}
+    if reports:
+        anchors |= {f"missing_child:{i}" for i in session.scalars(visible_reports(user).where(
+            MissingReport.id.in_(reports)).with_only_columns(MissingReport.id))}
+    return anchors
+
+
+def may_see_ring(session: Session, user: User, members: Iterable[str]) -> bool:
+    """A ring of the investigations graph (its members are node ids): police who may see
+    at least one member's operation or case (ring_anchors)."""
+    return bool(ring_anchors(session, user, members))
 
 
 def may_open_report(session: Session, user: User, report_id: int) -> bool:

@@ -188,6 +188,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     from homeward.web.api import router as api_router
     from homeward.web.api_alerts import router as alerts_api_router
+    from homeward.web.api_investigations import router as investigations_api_router
     from homeward.web.api_joint import router as joint_api_router
     from homeward.web.api_raid import router as raid_api_router
     from homeward.web.views import (
@@ -203,6 +204,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         staff,
     )
     from homeward.web.views import alerts as alert_views
+    from homeward.web.views import investigations as investigation_views
     from homeward.web.views import joint as joint_views
 
     for module in (public, staff, cases, leads, lab, review, care, family, admin, raid):
@@ -211,6 +213,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(raid_api_router)
     app.include_router(joint_views.router)
     app.include_router(joint_api_router)
+    app.include_router(investigation_views.router)
+    app.include_router(investigations_api_router)
     app.include_router(alerts_api_router)
     app.include_router(alert_views.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
