@@ -12,7 +12,7 @@ from homeward.workflow.dna_gaps import dna_gaps
 from homeward.workflow.errors import ConsentRequiredError, RuleViolationError
 from homeward.workflow.status import registry_status
 
-from .world import make_family, sample_for, store
+from .world import make_family, sample_for, store, with_id
 
 
 def test_child_profile_finds_parents_and_couple(session, settings, cipher):
@@ -153,3 +153,24 @@ def test_the_profile_store_is_the_callers_and_forgets_a_rollback(factory, settin
     with factory() as session:
         reloaded = stores.store(session, cipher, settings)
         assert "C-1" not in reloaded.profiles and "R-F" in reloaded.profiles
+
+
+def test_a_second_sample_confirms_the_match_and_opens_no_second_one(session, settings,
+                                                                     cipher):
+    """The lab types an independent second sample of the child (and of the father) to
+    confirm a match; searching those specimens must not put the same child and father
+    before the reviewer twice."""
+    family = make_family(session, settings)
+    sample_for(session, "R-F", relative=family.father)
+    store(session, family.father_profile, cipher, settings)
+    sample_for(session, "C-1", child=family.child)
+    _, first = store(session, family.child_profile, cipher, settings)
+    assert [m.relationship_tested for m in first] == ["parent-child"]
+    sample_for(session, "C-1b", child=family.child)
+    _, again = store(session, with_id(family.child_profile, "C-1b"), cipher, settings,
+                     actor="analyst2")
+    sample_for(session, "R-Fb", relative=family.father)
+    _, father_again = store(session, with_id(family.father_profile, "R-Fb"), cipher,
+                            settings, actor="analyst2")
+    assert again == [] and father_again == []
+    assert len(session.scalars(select(Match)).all()) == 1

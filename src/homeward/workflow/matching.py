@@ -50,11 +50,7 @@ def _create_candidate(session: Session, store: ProfileStore, *, actor: str,
     report = session.get(MissingReport, entry.report_id)
     if report is None or report.status in CLOSED_REPORT_STATES:
         return None
-    exists = session.scalar(select(Match.id).where(
-        Match.child_profile_id == child_profile_id,
-        Match.relative_profile_id == entry.profile_id,
-        Match.relationship_tested == relationship))
-    if exists:
+    if _already_compared(session, child_id, entry.relative_id, relationship):
         return None
     persons = [store.profiles[child_specimen], store.profiles[relative_specimen]]
     other_id = None
@@ -73,6 +69,18 @@ def _create_candidate(session: Session, store: ProfileStore, *, actor: str,
                              for k, v in result.loci.items()},
                   model={k: v for k, v in result.params.items() if k != "floored_alleles"})
     return record_candidate(session, match, report, actor=actor)
+
+
+def _already_compared(session: Session, child_id: int, relative_id: int,
+                      relationship: str) -> bool:
+    """A candidate of this found child and this relative exists, from any of their
+    specimens: a second sample of either confirms that match (review.confirm_second_sample)
+    and never opens a second one."""
+    return session.scalar(
+        select(Match.id).join(StoredProfile, StoredProfile.id == Match.relative_profile_id)
+        .join(Sample, Sample.id == StoredProfile.sample_id)
+        .where(Match.found_child_id == child_id, Sample.relative_id == relative_id,
+               Match.relationship_tested == relationship).limit(1)) is not None
 
 
 # The rules of one candidate (open report, no duplicate, LR recomputed at the screening
