@@ -3,6 +3,10 @@ no ring merged with another, family rings flagged; and small hand-drawn cases.""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from homeward.investigations.graph import Edge, Node
 from homeward.investigations.rings import detect_rings, ring_id
 from homeward.investigations.simulate import jaccard, planted_network
@@ -70,3 +74,23 @@ def test_a_surname_shared_by_most_of_a_ring_flags_it():
              Edge("b", "c", "transaction", "import", "y")]
     (ring,) = detect_rings(edges, nodes)
     assert ring.family_reasons == ("shared surname (zhang)",)
+
+
+RINGS_OF_A_PLANTED_NETWORK = """
+from homeward.investigations.rings import detect_rings
+from homeward.investigations.simulate import planted_network
+network = planted_network(rings=60, seed=11, bridges=16)
+print(sorted(tuple(r.members) for r in detect_rings(network.edges, network.nodes)))
+"""
+
+
+def test_rings_do_not_depend_on_the_process():
+    """The same network and seed give the same rings in every Python process, whatever
+    order its sets of strings come in (PYTHONHASHSEED); seed 2 once merged two rings."""
+    found = set()
+    for hash_seed in ("0", "2", "5"):
+        done = subprocess.run([sys.executable, "-c", RINGS_OF_A_PLANTED_NETWORK],
+                              capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        found.add(done.stdout)
+    assert len(found) == 1

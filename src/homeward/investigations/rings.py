@@ -99,6 +99,22 @@ def _rejoin(graph: nx.Graph, communities: list[set[str]], ties: int,
     return list(joined.values())
 
 
+def _communities(sub: nx.Graph, resolution: float, seed: int) -> list[set[str]]:
+    """Louvain on the component relabelled to integers in sorted order: Louvain iterates
+    over sets of nodes, and sets of strings come in an order that changes from one Python
+    process to the next (hash randomisation), so string nodes would give rings that
+    depend on the process, not only on the seed."""
+    names = sorted(sub.nodes)
+    numbered = nx.relabel_nodes(sub, {name: i for i, name in enumerate(names)}, copy=True)
+    ordered = nx.Graph()
+    ordered.add_nodes_from(range(len(names)))
+    ordered.add_edges_from(sorted((min(a, b), max(a, b), data)
+                                  for a, b, data in numbered.edges(data=True)))
+    communities = nx.community.louvain_communities(ordered, weight="weight",
+                                                   resolution=resolution, seed=seed)
+    return [{names[i] for i in community} for community in communities]
+
+
 def _groups(graph: nx.Graph, *, split_above: int, resolution: float, seed: int,
             min_size: int, ties: int) -> list[set[str]]:
     groups: list[set[str]] = []
@@ -109,9 +125,8 @@ def _groups(graph: nx.Graph, *, split_above: int, resolution: float, seed: int,
             groups.append(set(component))
             continue
         sub = graph.subgraph(component)
-        communities = nx.community.louvain_communities(sub, weight="weight",
-                                                       resolution=resolution, seed=seed)
-        groups += [c for c in _rejoin(sub, [set(c) for c in communities], ties, TIE_SHARE)
+        groups += [c for c in _rejoin(sub, _communities(sub, resolution, seed), ties,
+                                      TIE_SHARE)
                    if len(c) >= min_size]
     return groups
 
