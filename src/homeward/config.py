@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     confirmation_lr: float = 10_000.0
     confirmation_min_loci: int = 15
     adoption_eligible_months: int = 12
+    # Public and ministry statistics (homeward.statistics.suppression): counts from 1 to
+    # this minus one are withheld, with the complements that keep them from being derived.
+    statistics_min_cell: int = 11
     child_consent_age: int = 16
 
     @field_validator("database_url")

@@ -3,6 +3,7 @@ and the English/Chinese interface."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -117,10 +118,39 @@ def test_tip_with_bad_fields_is_explained(client, world):
     assert client.post("/api/v1/tips", json={"text": "hi"}).status_code == 422
 
 
-def test_statistics_suppress_small_counts(client, world):
+def test_statistics_suppress_small_counts(client, world, monkeypatch):
+    """Two cases (Yunnan 2018, Fujian 2016), one child found (Hebei 2020): every count
+    is small, so every one is withheld, in the JSON, the CSV and the page alike."""
+    from homeward.statistics.tables import Period
+    from homeward.web import publishing
+
+    monkeypatch.setattr(publishing, "statistics_period",
+                        lambda today=None: Period(dt.date(2016, 1, 1), dt.date(2020, 12, 31)))
     stats = client.get("/api/v1/public/statistics").json()
-    assert stats["children_missing"] == 2
-    assert all(row["children"] == "<5" for row in stats["missing_by_province"])
+    assert stats["threshold"] == 11 and stats["period"]["to"] == "2020-12-31"
+    cases = stats["measures"]["cases"]
+    assert cases["total"] == {"value": None, "suppressed": True, "display": "<11"}
+    assert {(c["province"], c["year"]) for c in cases["cells"] if c["suppressed"]} == {
+        ("35", 2016), ("53", 2018)}
+    assert all(c["value"] == 0 for c in cases["cells"] if not c["suppressed"])
+    assert [r["name_zh"] for r in cases["by_province"]] == ["河北", "福建", "云南"]
+    csv_text = client.get("/api/v1/public/statistics.csv").text
+    assert csv_text.startswith("measure,province_code,province,province_zh,year,value")
+    assert "cases,53,Yunnan,云南,2018,<11,true" in csv_text
+    assert client.get("/statistics.csv").text == csv_text
+    page = client.get("/statistics").text
+    assert "&lt;11" in page and "Yunnan" in page
+    client.cookies.set("lang", "zh")
+    assert "云南" in client.get("/statistics").text
+
+
+def test_statistics_map_and_chart_are_served(client, world):
+    svg = client.get("/statistics/map.svg?lang=zh")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert "新疆" in svg.text and svg.text.count("<path") >= 34
+    png = client.get("/statistics/chart.png?lang=en")
+    assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
+    assert client.get("/statistics/map.gif").status_code == 422
 
 
 def test_interface_switches_to_chinese(client, world):

@@ -26,6 +26,7 @@ from homeward.cli.registry import (
     import_app,
     status_command,
 )
+from homeward.cli.report import report_command
 from homeward.cli.users import app as users_app
 from homeward.cli.web import serve_command
 from homeward.cli.worker import worker_command
@@ -48,6 +49,7 @@ app.command("dna-gaps")(dna_gaps_command)
 app.command("adoption-eligible")(adoption_eligible_command)
 app.command("serve")(serve_command)
 app.command("worker")(worker_command)
+app.command("report")(report_command)
 
 
 def main() -> None:

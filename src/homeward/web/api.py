@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -190,7 +190,19 @@ async def search_alerts(request: Request,
 
 @public.get("/public/statistics")
 def public_statistics(session: Session = DB) -> dict[str, Any]:
+    """Counts by province and year of the last five complete years, with their margins.
+
+    Each number is ``{"value": 12, "suppressed": false, "display": "12"}``; a withheld
+    one (a count from 1 to k-1, or one from which such a count could be worked out) is
+    ``{"value": null, "suppressed": true, "display": "<11"}`` (k = ``threshold``)."""
     return publishing.statistics(session)
+
+
+@public.get("/public/statistics.csv", response_class=Response)
+def public_statistics_csv(session: Session = DB) -> Response:
+    """The same numbers as CSV, ``<11`` in the value column where withheld."""
+    return Response(publishing.published_statistics(session).as_csv(),
+                    media_type="text/csv; charset=utf-8")
 
 
 @public.post("/tips", response_model=TipOut, status_code=201,

@@ -3,23 +3,27 @@
 An alert shows the child's name, sex, age when last seen, the city (never an address),
 the month and year, and a photo when the family gave one. It disappears as soon as the
 case leaves the searching states (a confirmed match, a reunion, a closed case).
-Statistics are counts only, with small numbers suppressed so that no child can be
-singled out.
+Statistics are counts by province and year, protected by homeward.statistics: small
+counts, and the counts from which they could be worked out, are withheld.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from homeward.registry.models import FoundChild, Location, MissingReport, Photo, Reunification
+from homeward.config import get_settings
+from homeward.registry.models import Location, MissingReport, Photo
+from homeward.statistics.charts import draw_year_chart
+from homeward.statistics.choropleth import draw_measure_map
+from homeward.statistics.publication import PublishedStatistics, publish
+from homeward.statistics.tables import Period, registry_tables
 from homeward.web.name_search import PUBLIC_STATES, NameIndex
-from homeward.workflow.states import CLOSED_CHILD_STATES
-
-SMALL_CELL = 5
 
 
 @dataclass(frozen=True)
@@ -104,26 +108,65 @@ def public_photo(session: Session, report_id: int) -> Photo | None:
                           .order_by(Photo.id.desc()).limit(1))
 
 
-def _suppress(count: int) -> int | str:
-    return count if count >= SMALL_CELL or count == 0 else f"<{SMALL_CELL}"
+def statistics_period(today: dt.date | None = None) -> Period:
+    """The public period: the last five complete calendar years.
+
+    A table that grew day by day would let anyone subtract yesterday's page from today's
+    and read the day's events in a province; complete years change once a year.
+    """
+    today = today or dt.date.today()
+    return Period(dt.date(today.year - 5, 1, 1), dt.date(today.year - 1, 12, 31))
 
 
-def statistics(session: Session) -> dict:
-    """Anonymised national figures, by province, with small counts suppressed."""
-    def count(query) -> int:
-        return int(session.scalar(query) or 0)
+STATISTICS_CACHE_SECONDS = 300.0
+_PUBLISHED: dict[tuple[str, Period, int], tuple[float, PublishedStatistics]] = {}
 
-    by_province = session.execute(
-        select(Location.province, func.count(MissingReport.id))
-        .join(Location, MissingReport.last_seen_location_id == Location.id)
-        .where(MissingReport.status.in_(PUBLIC_STATES))
-        .group_by(Location.province).order_by(func.count(MissingReport.id).desc())).all()
-    return {
-        "children_missing": count(select(func.count(MissingReport.id)).where(
-            MissingReport.status.in_(PUBLIC_STATES))),
-        "children_found_in_care": count(select(func.count(FoundChild.id)).where(
-            FoundChild.status.not_in(CLOSED_CHILD_STATES))),
-        "children_reunited": count(select(func.count(Reunification.id))),
-        "missing_by_province": [{"province": p or "unknown", "children": _suppress(n)}
-                                for p, n in by_province],
-    }
+
+def published_statistics(session: Session, period: Period | None = None) -> PublishedStatistics:
+    """The protected figures of ``period`` (see :mod:`homeward.statistics`).
+
+    Counting reads every case, child and match of the period, so the home page and the
+    statistics pages share one result per database for five minutes; the public period
+    is made of complete years, whose counts change only when old records are entered.
+    """
+    period = period or statistics_period()
+    min_cell = get_settings().statistics_min_cell
+    key = (str(session.get_bind().engine.url), period, min_cell)
+    cached = _PUBLISHED.get(key)
+    if cached is not None and time.monotonic() - cached[0] < STATISTICS_CACHE_SECONDS:
+        return cached[1]
+    published = publish(registry_tables(session, period), min_cell)
+    _PUBLISHED[key] = (time.monotonic(), published)
+    return published
+
+
+def statistics(session: Session, period: Period | None = None) -> dict:
+    """Anonymised figures by province and year, with small counts and the counts that
+    would reveal them withheld (JSON: ``value`` null, ``suppressed`` true)."""
+    return published_statistics(session, period).as_json()
+
+
+_FIGURES: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+
+
+def statistics_figure(session: Session, figure: str, *, measure: str = "rescued",
+                      language: str = "en", fmt: str = "svg") -> bytes:
+    """The map (of ``measure`` by province) or the bar chart by year, as SVG or PNG.
+
+    Drawing the map takes about two seconds; the pictures of the last few sets of
+    figures are kept, keyed by the figures themselves, so a page view redraws nothing
+    until a published number changes.
+    """
+    published = published_statistics(session)
+    key = (published.as_csv(), figure, measure, language, fmt)
+    if key in _FIGURES:
+        _FIGURES.move_to_end(key)
+        return _FIGURES[key]
+    if figure == "map":
+        image = draw_measure_map(published, measure, language=language, fmt=fmt)
+    else:
+        image = draw_year_chart(published, language=language, fmt=fmt)
+    _FIGURES[key] = image
+    while len(_FIGURES) > 24:
+        _FIGURES.popitem(last=False)
+    return image

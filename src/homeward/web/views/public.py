@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -13,9 +14,10 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from homeward.intake.tips import attach_tip_photo
 from homeward.registry.models import Tip, User
+from homeward.statistics.choropleth import FIGURE_TYPES, MEASURE_NAMES
 from homeward.web import publishing, sessions
 from homeward.web.deps import DB, check_csrf, current_user
-from homeward.web.i18n import LANGUAGES
+from homeward.web.i18n import LANGUAGES, choose_language
 from homeward.web.intake_forms import (
     FamilyRegistration,
     TipIn,
@@ -86,6 +88,26 @@ async def search(request: Request, q: str = "") -> Response:
 def statistics(request: Request, session: Session = DB,
                user: User | None = Depends(current_user)) -> Response:
     return render(request, "public/statistics.html", stats=publishing.statistics(session))
+
+
+@router.get("/statistics.csv")
+def statistics_csv(session: Session = DB) -> Response:
+    return Response(publishing.published_statistics(session).as_csv(),
+                    media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="statistics.csv"'})
+
+
+@router.get("/statistics/{figure}.{fmt}")
+def statistics_figure(figure: Literal["map", "chart"], fmt: Literal["svg", "png"],
+                      request: Request, lang: str | None = None,
+                      measure: Literal[MEASURE_NAMES] = "rescued",  # type: ignore[valid-type]
+                      session: Session = DB) -> Response:
+    language = choose_language(lang or request.cookies.get("lang"),
+                               request.headers.get("accept-language"))
+    image = publishing.statistics_figure(session, figure, measure=measure, language=language,
+                                         fmt=fmt)
+    return Response(image, media_type=FIGURE_TYPES[fmt],
+                    headers={"cache-control": "public, max-age=3600"})
 
 
 @router.get("/tips/new")
