@@ -41,7 +41,12 @@ from homeward.alerts.channels import SmtpSender, WebhookSender
 from homeward.alerts.geo import EARTH_RADIUS_KM
 from homeward.alerts.receiver import WebhookReceiver
 from homeward.alerts.signing import link_key, webhook_secret
-from homeward.alerts.spatial import LocationIndex, brute_force_within, subscribers_within
+from homeward.alerts.spatial import (
+    CellIndex,
+    LocationIndex,
+    brute_force_within,
+    subscribers_within,
+)
 from homeward.alerts.subscriptions import ChannelIn, PlaceIn, subscribe
 from homeward.alerts.worker import Worker
 from homeward.config import Settings
@@ -79,16 +84,25 @@ def best_ms(fn, repeat: int) -> tuple[float, object]:
 def in_memory(n: int, out: dict, rows: list) -> None:
     lat, lon = locations(n)
     start = time.perf_counter()
-    index = LocationIndex(lat, lon)
+    cells = CellIndex(lat, lon)
+    out["cell_index_build_ms"] = (time.perf_counter() - start) * 1000
+    rows.append(("memory", f"cell grid build, {n:,} locations", "",
+                 out["cell_index_build_ms"]))
+    start = time.perf_counter()
+    tree = LocationIndex(lat, lon)
     out["index_build_ms"] = (time.perf_counter() - start) * 1000
     rows.append(("memory", f"k-d tree build, {n:,} locations", "", out["index_build_ms"]))
     for radius in RADII_KM:
-        tree_ms, found = best_ms(lambda r=radius: index.within(*KUNMING, r), 5)
+        cell_ms, found = best_ms(lambda r=radius: cells.within(*KUNMING, r), 5)
+        tree_ms, in_tree = best_ms(lambda r=radius: tree.within(*KUNMING, r), 5)
         brute_ms, brute = best_ms(lambda r=radius: brute_force_within(lat, lon, *KUNMING, r), 2)
-        assert np.array_equal(np.sort(found), brute), f"index and brute force differ at {radius}"
-        out[f"select_{radius}km_ms"] = tree_ms
+        assert np.array_equal(np.sort(found), brute), f"grid and brute force differ at {radius}"
+        assert np.array_equal(np.sort(in_tree), brute), f"tree and brute force differ at {radius}"
+        out[f"select_{radius}km_ms"] = cell_ms
+        out[f"select_{radius}km_kd_tree_ms"] = tree_ms
         out[f"select_{radius}km_brute_force_ms"] = brute_ms
-        rows.append(("memory", f"{radius} km: k-d tree", f"{len(found):,}", tree_ms))
+        rows.append(("memory", f"{radius} km: cell grid", f"{len(found):,}", cell_ms))
+        rows.append(("memory", f"{radius} km: k-d tree", f"{len(in_tree):,}", tree_ms))
         rows.append(("memory", f"{radius} km: brute-force haversine", f"{len(brute):,}",
                      brute_ms))
 

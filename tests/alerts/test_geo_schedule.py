@@ -25,7 +25,7 @@ from homeward.alerts.schedule import (
     ScheduleError,
     step_due,
 )
-from homeward.alerts.spatial import LocationIndex, brute_force_within
+from homeward.alerts.spatial import CellIndex, LocationIndex, brute_force_within
 
 H = dt.timedelta(hours=1)
 
@@ -80,6 +80,29 @@ def test_k_d_tree_on_the_sphere_finds_what_brute_force_finds():
         found = np.sort(index.within(30.6, 114.3, radius))
         assert found.size > 0
         assert np.array_equal(found, brute_force_within(lats, lons, 30.6, 114.3, radius))
+
+
+@pytest.mark.parametrize("cell_deg", [0.05, 0.25, 2.0])
+def test_the_cell_grid_finds_exactly_what_brute_force_finds(cell_deg):
+    """Whole cells, skipped cells and cut cells together give the brute force's answer,
+    for clustered towns, points on the circle itself and radii smaller than a cell."""
+    rng = np.random.default_rng(11)
+    towns = rng.uniform((20, 80), (50, 130), size=(40, 2))
+    pick = rng.integers(0, len(towns), 80_000)
+    lats = towns[pick, 0] + rng.normal(0, 0.3, pick.size)
+    lons = towns[pick, 1] + rng.normal(0, 0.3, pick.size)
+    centre = (30.6, 114.3)
+    ring = [destination(*centre, bearing, 300.0) for bearing in range(0, 360, 7)]
+    lats = np.append(lats, [p[0] for p in ring])
+    lons = np.append(lons, [p[1] for p in ring])
+    ids = rng.permutation(lats.size) + 1_000
+    index = CellIndex(lats, lons, ids, cell_deg=cell_deg)
+    for lat0, lon0 in [centre, (towns[0, 0], towns[0, 1]), (45.0, 126.6)]:
+        for radius in (5, 100, 200, 300, 500, 3000):
+            found = np.sort(index.within(lat0, lon0, radius))
+            expected = np.sort(ids[brute_force_within(lats, lons, lat0, lon0, radius)])
+            assert np.array_equal(found, expected), (lat0, lon0, radius)
+    assert CellIndex([], []).within(*centre, 100).size == 0
 
 
 def test_location_checks_name_the_reason():
