@@ -254,3 +254,35 @@ def test_the_name_index_rechecks_in_the_background_and_serves_meanwhile(factory,
         while len(index.search(session, "林梅")) < 2 and clock.monotonic() < deadline:
             clock.sleep(0.05)
         assert len(index.search(session, "林梅")) == 2
+
+
+def test_public_alerts_page_by_keyset_newest_first(client, world, factory):
+    """The alert list pages by report id (``before`` / ``after``), never OFFSET: the pages
+    together are every published alert once, newest first, and paging back returns the
+    page before."""
+    with factory() as session, session.begin():
+        for n in range(5):
+            report = cases.register_missing_report(
+                session, actor="police", external_id=f"keyset/{n}",
+                child_name=f"Li Keyset{n}", sex="female", birth_date=dt.date(2016, 1, 1),
+                last_seen_date=dt.date(2021, 1, 1 + n), jurisdiction="53")
+            report.published = True
+    every = [a["id"] for a in client.get("/api/v1/public/alerts",
+                                         params={"limit": 200}).json()]
+    assert len(every) >= 6 and every == sorted(every, reverse=True)
+    pages, before = [], None
+    while True:
+        params = {"limit": 2} | ({"before": before} if before else {})
+        page = [a["id"] for a in client.get("/api/v1/public/alerts", params=params).json()]
+        if not page:
+            break
+        pages.append(page)
+        before = page[-1]
+    assert [i for page in pages for i in page] == every
+    back = client.get("/api/v1/public/alerts", params={"limit": 2, "after": pages[1][0]})
+    assert [a["id"] for a in back.json()] == pages[0]
+    assert f'href="/alerts/{every[0]}"' in client.get("/alerts").text
+    older = client.get("/alerts", params={"before": every[0]}).text
+    assert f'href="/alerts/{every[0]}"' not in older and f'href="/alerts/{every[1]}"' in older
+    assert 'href="/alerts?after=' in older  # the way back to the newest
+    assert client.get("/api/v1/public/alerts", params={"before": -1}).status_code == 422

@@ -26,7 +26,7 @@ from homeward.web.deps import DB, check_csrf, csrf_token, current_user, needs
 from homeward.web.family_view import FamilyCase, family_case
 from homeward.web.intake_forms import FamilyRegistration, TipIn, register_family_case, submit_tip
 from homeward.web.limits import limit_submission, redeem_proof
-from homeward.web.params import RecordId
+from homeward.web.params import Cursor, RecordId
 from homeward.web.publishing import PublicAlert
 from homeward.web.records import open_child, open_report
 from homeward.web.review_sheet import review_sheet
@@ -165,9 +165,12 @@ class RegistrationIn(FamilyRegistration):
 
 @public.get("/public/alerts", response_model=list[PublicAlert])
 def list_alerts(limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+                before: Cursor = None, after: Cursor = None,
                 session: Session = DB) -> list[Any]:
-    return [a.as_json() for a in publishing.alerts(session, limit=limit, offset=offset)]
+    """Newest first by report id; pass the last id seen as ``before`` for the next page
+    (keyset pagination)."""
+    return [a.as_json() for a in publishing.alerts(session, limit=limit, before=before,
+                                                   after=after)]
 
 
 @public.get("/public/alerts/{report_id}", response_model=PublicAlert,

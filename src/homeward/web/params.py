@@ -13,10 +13,11 @@ import math
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import Path, Query
 
 MAX_RECORD_ID = 2**31 - 1
 RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID)]
+Cursor = Annotated[int | None, Query(ge=0, le=MAX_RECORD_ID)]  # a keyset page's edge id
 EXCERPT_CHARS = 80
 MESSAGE_CHARS = 300
 

@@ -23,6 +23,7 @@ from homeward.statistics.charts import draw_year_chart
 from homeward.statistics.choropleth import draw_measure_map
 from homeward.statistics.publication import PublishedStatistics, publish
 from homeward.statistics.tables import Period, registry_tables
+from homeward.web.keyset import KeysetPage, newest_first
 from homeward.web.name_search import PUBLIC_STATES, NameIndex
 
 
@@ -67,19 +68,24 @@ def to_alert(report: MissingReport, location: Location | None, has_photo: bool) 
 
 
 def alerts(session: Session, ids: list[int] | None = None, *, limit: int = 50,
-           offset: int = 0) -> list[PublicAlert]:
-    """Published, still-searching alerts (in the order of ``ids`` when given)."""
-    query = public_alerts_query()
-    if ids is not None:
-        query = query.where(MissingReport.id.in_(ids))
-    else:
-        query = query.order_by(MissingReport.last_seen_date.desc(), MissingReport.id.desc())
-        query = query.limit(limit).offset(offset)
+           before: int | None = None, after: int | None = None) -> list[PublicAlert]:
+    """Published, still-searching alerts: those of ``ids`` in their order, or the newest
+    first a page at a time (:func:`alerts_page`)."""
+    if ids is None:
+        return alerts_page(session, limit=limit, before=before, after=after)[0]
+    query = public_alerts_query().where(MissingReport.id.in_(ids))
     found = [to_alert(r, loc, photo) for r, loc, photo in session.execute(query)]
-    if ids is not None:
-        order = {report_id: i for i, report_id in enumerate(ids)}
-        found.sort(key=lambda a: order[a.id])
+    order = {report_id: i for i, report_id in enumerate(ids)}
+    found.sort(key=lambda a: order[a.id])
     return found
+
+
+def alerts_page(session: Session, *, limit: int, before: int | None = None,
+                after: int | None = None) -> tuple[list[PublicAlert], KeysetPage]:
+    """The newest alerts by report id, a keyset page (never OFFSET) and its edges."""
+    page = newest_first(session, public_alerts_query(), MissingReport.id, size=limit,
+                        before=before, after=after)
+    return [to_alert(r, loc, photo) for r, loc, photo in page.rows], page
 
 
 def search(session: Session, names: NameIndex, query: str) -> list[PublicAlert]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +27,8 @@ from homeward.web.access import (
     visible_tips,
 )
 from homeward.web.deps import DB, check_csrf, current_user, needs
-from homeward.web.params import MAX_RECORD_ID, RecordId
+from homeward.web.keyset import newest_first
+from homeward.web.params import Cursor, RecordId
 from homeward.web.photos import PhotoError, clean_photo
 from homeward.web.records import open_child, open_report
 from homeward.web.rendering import render
@@ -37,7 +36,6 @@ from homeward.workflow.cases import store_photo
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 PAGE = 50
-Cursor = Annotated[int | None, Query(ge=0, le=MAX_RECORD_ID)]  # a keyset page's edge id
 
 
 def timeline(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:
@@ -55,24 +53,15 @@ def case_list(request: Request, status: str = "", before: Cursor = None, after: 
     query = visible_reports(user)
     if status:
         query = query.where(MissingReport.status == status)
-    if after is not None:
-        reports = list(reversed(session.scalars(query.where(MissingReport.id > after)
-                                                .order_by(MissingReport.id)
-                                                .limit(PAGE)).all()))
-    else:
-        if before is not None:
-            query = query.where(MissingReport.id < before)
-        reports = session.scalars(query.order_by(MissingReport.id.desc()).limit(PAGE)).all()
+    page = newest_first(session, query, MissingReport.id, size=PAGE, before=before,
+                        after=after)
+    reports = [row[0] for row in page.rows]
     audit.record(session, actor=user.username, action="list", entity="missing_report",
                  entity_id="page", details={"before": before, "after": after,
                                            "shown": len(reports),
                                            "ids": [r.id for r in reports]})
-    full = len(reports) == PAGE
-    newer = before is not None or (after is not None and full)
-    older = full or after is not None
     return render(request, "police/cases.html", reports=reports, status=status,
-                  newer=reports[0].id if reports and newer else None,
-                  older=reports[-1].id if reports and older else None)
+                  newer=page.newer, older=page.older)
 
 
 @router.get("/cases/{report_id}")

@@ -26,13 +26,14 @@ from homeward.web.intake_forms import (
     submit_tip,
 )
 from homeward.web.limits import limit_submission, redeem_proof
-from homeward.web.params import RecordId
+from homeward.web.params import Cursor, RecordId
 from homeward.web.photos import ANONYMOUS_MAX_PIXELS, PhotoError, clean_photo
 from homeward.web.rendering import render
 from homeward.web.signin import SignInRefused, client_address, sign_in, sign_out
 from homeward.workflow.errors import RuleViolationError
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+ALERTS_PAGE = 48  # alert cards on one page of /alerts
 
 
 def _safe_next(target: str | None) -> str:
@@ -51,11 +52,14 @@ def home(request: Request, session: Session = DB,
 
 
 @router.get("/alerts")
-def alert_list(request: Request, page: int = 1, session: Session = DB,
+def alert_list(request: Request, before: Cursor = None, after: Cursor = None,
+               session: Session = DB,
                user: User | None = Depends(current_user)) -> Response:
-    page = max(1, min(page, 10_000))
-    return render(request, "public/alerts.html", page=page,
-                  alerts=publishing.alerts(session, limit=48, offset=(page - 1) * 48))
+    """Newest first, a keyset page at a time (never OFFSET)."""
+    alerts, page = publishing.alerts_page(session, limit=ALERTS_PAGE, before=before,
+                                          after=after)
+    return render(request, "public/alerts.html", alerts=alerts, newer=page.newer,
+                  older=page.older)
 
 
 @router.get("/alerts/{report_id}")
