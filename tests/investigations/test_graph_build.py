@@ -118,3 +118,24 @@ def test_rings_of_the_registry_keep_two_cases_apart_and_flag_the_family(session)
     # places, operations and articles never join rings
     assert not any(m.startswith(("place:", "operation:", "incident:")) for r in rings
                    for m in r.members)
+
+
+def test_posts_and_tips_join_the_graph_as_leads(session):
+    """The demo's bundled microblog posts (intake's sample) are leads of the graph, each
+    with its post and place: a post's kind is an attribute, never the node's kind."""
+    from pathlib import Path
+
+    import homeward.intake
+    from homeward.intake.posts import read_post, read_posts
+    from homeward.intake.store import store_posts
+
+    sample = Path(homeward.intake.__file__).parent / "samples/posts/weibo_sample.jsonl"
+    posts, problems = read_posts(sample)
+    store_posts(session, [read_post(p) for p in posts], actor="intake:test",
+                problems=problems)
+    build_graph(session, actor="test")
+    nodes, edges = load_graph(session)
+    leads = [n for n in nodes.values() if n.kind == "lead"]
+    assert len(leads) == len(posts) and all(n.source_kind == "post" for n in leads)
+    assert {n.attributes["post_kind"] for n in leads} == {read_post(p).kind for p in posts}
+    assert any(e.kind == "located_at" and nodes[e.source].kind == "lead" for e in edges)

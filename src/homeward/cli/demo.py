@@ -59,6 +59,7 @@ def seed_command(
     """Fill an empty database with the synthetic national data set (idempotent)."""
     from homeward.cli.registry import open_database
     from homeward.demo.seed import seed_demo
+    from homeward.investigations.build import build_graph
     from homeward.registry.db import session_scope
 
     _, factory = open_database()
@@ -70,6 +71,9 @@ def seed_command(
     console.print(f"seeded {summary.reports:,} missing reports, {summary.found_children:,} "
                   f"found children, {summary.profiles:,} DNA profiles; automatic matching "
                   f"made {summary.matches:,} match candidates; {summary.reunited} reunited")
+    with session_scope(factory) as session:  # what police see on /investigations
+        built = build_graph(session, actor="demo", full=True)
+    console.print(f"investigations graph: {built.nodes:,} nodes and {built.edges:,} edges")
 
 
 @app.command("alert")

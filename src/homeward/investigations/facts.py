@@ -276,7 +276,8 @@ def lead_facts(lead: Lead) -> Facts:
     ref = f"leads/{lead.id}"
     node_id = f"lead:{lead.id}"
     when = _day(lead.date)
-    facts.node(node_id, "lead", f"{lead.kind} {lead.id}", "post", ref, when, kind=lead.kind,
+    facts.node(node_id, "lead", f"{lead.kind} {lead.id}", "post", ref, when,
+               post_kind=lead.kind,
                source=f"sources/{lead.source_id}")
     if lead.adcode:
         node = place_node(lead.adcode, lead.place or lead.adcode)
