@@ -2,7 +2,8 @@
 
 Source: WenQuanYi Zen Hei (Debian ``fonts-wqy-zenhei``, ``wqy-zenhei.ttc``, face 0),
 GPL-2.0-or-later with the font embedding exception. The subset keeps printable ASCII and
-every character of the statistics labels, the province names and ``statistics.po``:
+every character of the statistics labels, the route map's title, the province names and
+``statistics.po``:
 
     python scripts/statistics_font.py /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 
+from homeward.statistics.flow_map import TITLES as FLOW_TITLES
 from homeward.statistics.fonts import FONT_PATH
 from homeward.statistics.labels import MEASURES, WORDS
 from homeward.statistics.provinces import UNKNOWN, _names
@@ -25,7 +27,7 @@ EXTRA = "0123456789<>–—·、，。：；（）%年月日至合计中英文�
 
 def characters() -> str:
     text = [chr(c) for c in range(0x20, 0x7F)] + list(EXTRA)
-    for labels in (*MEASURES.values(), *WORDS.values(), UNKNOWN):
+    for labels in (*MEASURES.values(), *WORDS.values(), UNKNOWN, FLOW_TITLES):
         text += list("".join(labels.values()))
     for names in _names().values():
         text += list("".join(names.values()))

@@ -34,6 +34,7 @@ ROLE_PAGES = {
     # investigations (issue 14): rings, routes, entity resolution
     "/investigations/rings": {"police"},
     "/investigations/routes": {"police"},
+    "/investigations/routes/map.svg": {"police"},
     "/investigations/resolution": {"police"},
     "/api/v1/investigations/rings": {"police"},
     "/api/v1/investigations/routes": {"police"},

@@ -177,6 +177,14 @@ def test_routes_rebuild_and_the_chinese_pages(signed_in, graph, factory):
     flows = police.get("/api/v1/investigations/routes").json()
     assert any(p["origin"] == "53" and p["destination"] == "13" for p in flows["pairs"])
     assert _events(factory, action="read", entity="route_matrix", actor="police.hebei")
+    assert 'id="route-map"' in routes.text
+    drawn = police.get("/investigations/routes/map.svg")
+    assert drawn.status_code == 200 and drawn.headers["content-type"] == "image/svg+xml"
+    assert 'id="route-53-13"' in drawn.text and drawn.text.count('id="province-') >= 34
+    assert "Yunnan" in drawn.text and "Hebei" in drawn.text
+    png = police.get("/investigations/routes/map.png", cookies={"lang": "zh"})
+    assert png.content.startswith(b"\x89PNG") and len(png.content) > 20_000
+    assert "云南" in police.get("/investigations/routes/map.svg?lang=zh").text
     rebuilt = police.post("/api/v1/investigations/rebuild", json={"full": True},
                           headers={"X-CSRF-Token": token})
     assert rebuilt.status_code == 200 and rebuilt.json()["mode"] == "full"

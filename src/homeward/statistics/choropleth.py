@@ -62,6 +62,27 @@ def figure_bytes(figure: Any, fmt: str) -> bytes:
     return out.getvalue()
 
 
+def province_centre(code: str) -> tuple[float, float]:
+    """Longitude and latitude of a province's label position."""
+    return _centre(province_shapes()[code])
+
+
+def blank_map() -> tuple[Any, Any]:
+    """A figure and axes framed on China, equirectangular at 35 degrees north: the base
+    of the choropleth and of the route map (statistics/flow_map.py)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(9, 7.2))
+    axes.set_xlim(73, 136)
+    axes.set_ylim(17, 54)
+    axes.set_aspect(1 / math.cos(math.radians(35)))
+    axes.axis("off")
+    return figure, axes
+
+
 def draw_choropleth(values: dict[str, Entry], *, title: str, language: str = "en",
                     fmt: str = "svg", min_cell: int = 11) -> bytes:
     """A map of ``values`` (province code -> published entry) as SVG or PNG bytes."""
@@ -76,7 +97,7 @@ def draw_choropleth(values: dict[str, Entry], *, title: str, language: str = "en
     shown = [e.value for e in values.values() if e.value]
     norm = Normalize(vmin=0, vmax=max(shown) if shown else 1)
     cmap = plt.get_cmap("YlOrRd")
-    figure, axes = plt.subplots(figsize=(9, 7.2))
+    figure, axes = blank_map()
     for code, polygons in sorted(province_shapes().items()):
         entry = values.get(code)
         hatch = None
@@ -95,10 +116,6 @@ def draw_choropleth(values: dict[str, Entry], *, title: str, language: str = "en
         if entry is not None and (entry.value is not None or entry.suppressed):
             label += f"\n{entry.display}"
         axes.text(x, y, label, fontsize=5.5, ha="center", va="center", family=family)
-    axes.set_xlim(73, 136)
-    axes.set_ylim(17, 54)
-    axes.set_aspect(1 / math.cos(math.radians(35)))
-    axes.axis("off")
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
     colourbar = figure.colorbar(mappable, ax=axes, shrink=0.5, pad=0.01)
     colourbar.ax.tick_params(labelsize=7)

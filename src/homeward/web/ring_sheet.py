@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from homeward.investigations.graph import IDENTIFIER_KINDS, ROLE_KINDS
 from homeward.investigations.summary import RingSummary
 from homeward.registry.models import Source, User
+from homeward.statistics.flow_map import draw_flow_map
 from homeward.web.access import ring_anchors
 from homeward.workflow import rings as steps
 from homeward.workflow.rings import VisibleNodes
@@ -176,6 +177,12 @@ def routes_sheet(session: Session, user: User, lang: str = "en") -> dict[str, An
                       for c, (en, zh) in flows.provinces.items()},
         "picture": flow_picture(flows, lang),
     }
+
+
+def routes_map(session: Session, user: User, lang: str, fmt: str) -> bytes:
+    """The routes drawn on the map of China (statistics/flow_map.py), SVG or PNG."""
+    flows = steps.route_flows(session, actor=user.username)
+    return draw_flow_map(flows.pairs, language=lang, fmt=fmt)
 
 
 def _person_json(node) -> dict[str, Any] | None:

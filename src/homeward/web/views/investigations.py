@@ -10,7 +10,7 @@ re-renders the queue with the reason, and nothing of it is stored (a savepoint).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,8 +18,10 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from homeward.registry.models import User
+from homeward.statistics.choropleth import FIGURE_TYPES
 from homeward.web import ring_sheet as sheets
 from homeward.web.deps import DB, check_csrf, needs
+from homeward.web.i18n import LANGUAGES
 from homeward.web.params import RecordId
 from homeward.web.rendering import render
 from homeward.workflow.errors import NotFoundError, WorkflowError
@@ -55,6 +57,14 @@ def ring_page(ring_id: RingId, request: Request, session: Session = DB,
 def routes_page(request: Request, session: Session = DB, user: User = POLICE) -> Response:
     return render(request, "police/routes.html",
                   sheet=sheets.routes_sheet(session, user, request.state.lang))
+
+
+@router.get("/investigations/routes/map.{fmt}")
+def routes_map(fmt: Literal["svg", "png"], request: Request, lang: str | None = None,
+               session: Session = DB, user: User = POLICE) -> Response:
+    language = lang if lang in LANGUAGES else request.state.lang
+    return Response(sheets.routes_map(session, user, language, fmt),
+                    media_type=FIGURE_TYPES[fmt], headers={"cache-control": "no-store"})
 
 
 def _resolution_page(request: Request, session: Session, user: User, status: str | None,
