@@ -1,10 +1,7 @@
 """Write the Chinese catalogue of the alert pages (src/homeward/web/locales/zh/LC_MESSAGES/
 alerts.po), merged with messages.po by web/i18n.py. Reviewed like scripts/zh_catalogue.py."""
 
-from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
+from zh_catalogue import write_catalogue  # scripts/ is on the path when run as a script
 
 ZH = {
     "Address": "地址", "Alert": "寻人警报", "Alerts near you": "您附近的寻人警报",
@@ -56,14 +53,7 @@ ZH = {
 
 
 def main() -> None:
-    catalog = Catalog(locale="zh", project="Homeward", version="0.1", charset="utf-8")
-    for msgid, msgstr in sorted(ZH.items()):
-        catalog.add(msgid, msgstr)
-    path = (Path(__file__).resolve().parents[1] / "src/homeward/web/locales/zh/LC_MESSAGES"
-            / "alerts.po")
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False)
-    print(f"wrote {len(ZH)} messages to {path}")
+    write_catalogue(ZH, "alerts.po")
 
 
 if __name__ == "__main__":

@@ -114,16 +114,20 @@ ZH = {
 }
 
 
-def main() -> None:
-    catalog = Catalog(locale="zh", project="Homeward", version="0.1",
-                      charset="utf-8")
-    for msgid, msgstr in sorted(ZH.items()):
+def write_catalogue(messages: dict[str, str], name: str) -> None:
+    """Write ``messages`` (English -> Chinese) as the catalogue ``name`` (e.g. alerts.po)
+    that web/i18n.py merges with messages.po."""
+    catalog = Catalog(locale="zh", project="Homeward", version="0.1", charset="utf-8")
+    for msgid, msgstr in sorted(messages.items()):
         catalog.add(msgid, msgstr)
-    path = (Path(__file__).resolve().parents[1] / "src/homeward/web/locales/zh/LC_MESSAGES"
-            / "messages.po")
+    path = Path(__file__).resolve().parents[1] / "src/homeward/web/locales/zh/LC_MESSAGES" / name
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False)
-    print(f"wrote {len(ZH)} messages to {path}")
+    print(f"wrote {len(messages)} messages to {path}")
+
+
+def main() -> None:
+    write_catalogue(ZH, "messages.po")
 
 
 if __name__ == "__main__":
