@@ -16,6 +16,8 @@ ZH = {
     "Latitude (empty: the report's place)": "纬度（留空：使用报案地点）",
     "Longitude (empty: the report's place)": "经度（留空：使用报案地点）",
     "Latitude (from a map)": "纬度（从地图读取）", "Longitude (from a map)": "经度（从地图读取）",
+    "Or click your place on the map:": "或在地图上点击您所在的位置：",
+    "Map of China: click to set latitude and longitude": "中国地图：点击以设定纬度和经度",
     "Messages": "消息",
     "Name of your station, organisation or app (optional)": "车站、机构或应用名称（可选）",
     "Next attempt": "下次尝试", "Place last seen": "最后出现地点",

@@ -8,6 +8,10 @@ radius of 100-500 km needs.
 
 For an index on the unit sphere a great-circle distance d becomes the chord between the
 two unit vectors, ``2 sin(d / 2R)``, which a k-d tree measures in Euclidean space.
+
+The grid of latitude/longitude cells (:func:`cell_key`, :func:`cells_around`) is shared by
+the in-memory index and the database's ``cell`` column, so both split a circle the same
+way: cells wholly inside, cells the circle cuts, and cells outside.
 """
 
 from __future__ import annotations
@@ -125,3 +129,73 @@ def destination(latitude: float, longitude: float, bearing_deg: float, distance_
     lam2 = lam1 + math.atan2(math.sin(theta) * math.sin(d) * math.cos(phi1),
                              math.cos(d) - math.sin(phi1) * math.sin(phi2))
     return math.degrees(phi2), (math.degrees(lam2) + 540.0) % 360.0 - 180.0
+
+
+CELL_DEG = 0.25  # about 28 km north-south: a 100 km circle covers some 40 cells
+CELL_COLUMNS = round(360 / CELL_DEG)
+
+
+def cell_key(latitude: ArrayLike, longitude: ArrayLike, cell_deg: float = CELL_DEG
+             ) -> NDArray[np.int64]:
+    """The grid cell of each point: ``row * columns + column``, rows counted from the
+    south pole and columns from the antimeridian in steps of ``cell_deg`` degrees."""
+    columns, rows = math.ceil(360.0 / cell_deg), math.ceil(180.0 / cell_deg)
+    row = np.floor((np.asarray(latitude, dtype=float) + 90.0) / cell_deg).astype(np.int64)
+    column = np.floor((np.asarray(longitude, dtype=float) + 180.0) / cell_deg
+                      ).astype(np.int64)
+    return np.minimum(row, rows - 1) * columns + np.minimum(column, columns - 1)
+
+
+@dataclass(frozen=True)
+class CellGeometry:
+    """Centres and half-diagonals of some cells of the grid (for :func:`split_cells`)."""
+
+    keys: NDArray[np.int64]
+    centre_lat: NDArray[np.float64]
+    centre_lon: NDArray[np.float64]
+    half_diagonal: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, keys: ArrayLike, cell_deg: float = CELL_DEG) -> CellGeometry:
+        keys = np.asarray(keys, dtype=np.int64)
+        columns = math.ceil(360.0 / cell_deg)
+        south = (keys // columns) * cell_deg - 90.0
+        west = (keys % columns) * cell_deg - 180.0
+        lat, lon = south + cell_deg / 2, west + cell_deg / 2
+        corners = [haversine_km(lat, lon, south + dy, west + dx)
+                   for dy in (0.0, cell_deg) for dx in (0.0, cell_deg)]
+        # a metre of slack for rounding; a wider h only sends a cell to the exact check
+        half = (np.max(corners, axis=0) * (1 + 1e-9) + 1e-3) if len(keys) else \
+            np.empty(0)
+        return cls(keys, lat, lon, half)
+
+    def split(self, latitude: float, longitude: float, radius_km: float
+              ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Positions of the cells wholly within ``radius_km`` and of those it cuts.
+
+        The farthest points of a cell this small from its centre are its corners, at
+        most ``h`` away; by the triangle inequality on the sphere every point of a cell
+        whose centre lies ``d`` from the alert is within ``d ± h``: ``d + h <= radius``
+        is wholly inside, ``d - h > radius`` wholly outside, the rest are cut.
+        """
+        d = haversine_km(latitude, longitude, self.centre_lat, self.centre_lon)
+        whole = d + self.half_diagonal <= radius_km
+        cut = ~whole & (d - self.half_diagonal <= radius_km)
+        return np.flatnonzero(whole), np.flatnonzero(cut)
+
+
+def cells_around(latitude: float, longitude: float, radius_km: float,
+                 cell_deg: float = CELL_DEG) -> tuple[list[int], list[int]]:
+    """The keys of the cells wholly within a circle and of the cells it cuts: every cell
+    of the circle's bounding box, split by :meth:`CellGeometry.split`."""
+    box = bounding_box(latitude, longitude, radius_km)
+    columns = math.ceil(360.0 / cell_deg)
+    rows = np.arange(math.floor((box.min_lat + 90.0) / cell_deg),
+                     min(math.floor((box.max_lat + 90.0) / cell_deg),
+                         math.ceil(180.0 / cell_deg) - 1) + 1)
+    cols = np.arange(math.floor((box.min_lon + 180.0) / cell_deg),
+                     min(math.floor((box.max_lon + 180.0) / cell_deg), columns - 1) + 1)
+    keys = (rows[:, None] * columns + cols[None, :]).ravel()
+    geometry = CellGeometry.of(keys, cell_deg)
+    whole, cut = geometry.split(latitude, longitude, radius_km)
+    return keys[whole].tolist(), keys[cut].tolist()

@@ -6,9 +6,10 @@ over the locations as unit vectors, queried with the chord of the radius (alerts
 which is exact on the sphere: a ball in 3-D cut with the sphere is the spherical cap.
 The brute-force baseline computes the haversine distance to every location.
 
-In the database: the bounding box of the circle (Matuschek 2011) on the indexed
-``(latitude, longitude)`` columns, then the exact haversine distance: in SQL on
-PostgreSQL, in NumPy on SQLite (whose builds may lack trigonometric functions).
+In the database: the same grid, kept as each location's ``cell`` column: the cells of the
+circle's bounding box (Matuschek 2011) split into whole and cut ones, then the exact
+haversine distance for the cut cells only: in SQL on PostgreSQL, in NumPy on SQLite
+(whose builds may lack trigonometric functions).
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, exists, func, select, union_all
 from sqlalchemy.orm import Session
 
 from homeward.alerts.geo import (
+    CELL_DEG,
     EARTH_RADIUS_KM,
-    bounding_box,
+    CellGeometry,
+    cell_key,
+    cells_around,
     chord_for_km,
     haversine_km,
     unit_vectors,
@@ -52,46 +56,31 @@ class LocationIndex:
 
 
 class CellIndex:
-    """Locations sorted by a grid cell of ``cell_deg`` degrees, each cell a slice.
+    """Locations sorted by their grid cell (alerts/geo.py), each cell a slice.
 
-    A query measures the great-circle distance ``d`` from the centre to each occupied
-    cell's centre (some thousands of cells, not millions of locations). By the triangle
-    inequality on the sphere every location of a cell lies within ``d ± h``, ``h`` the
-    largest distance from the cell's centre to one of its corners (the farthest points
-    of a cell this small): a cell with ``d + h <= radius`` is taken whole as a slice, one
-    with ``d - h > radius`` is skipped, and only the locations of the cells the circle
-    cuts are measured one by one. The answer is exactly the brute force's, and a wide
-    radius costs a copy of the slices rather than a walk of a tree that returns a Python
-    list of millions.
+    A query measures the great-circle distance from the centre to each occupied cell's
+    centre (some thousands of cells, not millions of locations) and splits the cells
+    into wholly inside, cut and outside (:meth:`CellGeometry.split`): a whole cell is
+    taken as a slice, and only the locations of the cells the circle cuts are measured
+    one by one. The answer is exactly the brute force's, and a wide radius costs a copy
+    of the slices rather than a walk of a tree that returns a Python list of millions.
     """
 
     def __init__(self, latitude: ArrayLike, longitude: ArrayLike,
-                 ids: ArrayLike | None = None, *, cell_deg: float = 0.25) -> None:
+                 ids: ArrayLike | None = None, *, cell_deg: float = CELL_DEG) -> None:
         lat = np.asarray(latitude, dtype=float)
         lon = np.asarray(longitude, dtype=float)
         ids = np.arange(len(lat)) if ids is None else np.asarray(ids)
-        columns = math.ceil(360.0 / cell_deg)
-        row = np.floor((lat + 90.0) / cell_deg).astype(np.int64)
-        column = np.floor((lon + 180.0) / cell_deg).astype(np.int64)
-        keys = row * columns + column
+        keys = cell_key(lat, lon, cell_deg)
         order = np.argsort(keys, kind="stable")
         self.latitude, self.longitude, self.ids = lat[order], lon[order], ids[order]
         cells, self.starts = np.unique(keys[order], return_index=True)
         self.ends = np.append(self.starts[1:], len(order))
-        south = (cells // columns) * cell_deg - 90.0
-        west = (cells % columns) * cell_deg - 180.0
-        self.cell_lat, self.cell_lon = south + cell_deg / 2, west + cell_deg / 2
-        corners = [haversine_km(self.cell_lat, self.cell_lon, south + dy, west + dx)
-                   for dy in (0.0, cell_deg) for dx in (0.0, cell_deg)]
-        # a metre of slack for rounding; a wider h only sends a cell to the exact check
-        self.half_diagonal = np.max(corners, axis=0) * (1 + 1e-9) + 1e-3
+        self.cells = CellGeometry.of(cells, cell_deg)
 
     def within(self, latitude: float, longitude: float, radius_km: float) -> NDArray:
         """Ids of the locations within ``radius_km`` (great-circle), in no set order."""
-        d = haversine_km(latitude, longitude, self.cell_lat, self.cell_lon)
-        whole = np.flatnonzero(d + self.half_diagonal <= radius_km)
-        cut = np.flatnonzero((d + self.half_diagonal > radius_km)
-                             & (d - self.half_diagonal <= radius_km))
+        whole, cut = self.cells.split(latitude, longitude, radius_km)
         rows = _slices(self.starts[cut], self.ends[cut])
         near = haversine_km(latitude, longitude, self.latitude[rows],
                             self.longitude[rows]) <= radius_km
@@ -127,27 +116,36 @@ def haversine_sql(latitude: float, longitude: float):
 
 def subscribers_within(session: Session, latitude: float, longitude: float,
                        radius_km: float) -> list[int]:
-    """Ids of active subscribers with a location within ``radius_km`` (sorted)."""
-    box = bounding_box(latitude, longitude, radius_km)
-    if session.get_bind().dialect.name == "postgresql":  # exact distance in the database
-        return list(session.scalars(
-            select(AlertSubscriberLocation.subscriber_id).distinct()
-            .join(AlertSubscriber, AlertSubscriber.id == AlertSubscriberLocation.subscriber_id)
-            .where(AlertSubscriberLocation.latitude.between(box.min_lat, box.max_lat),
-                   AlertSubscriberLocation.longitude.between(box.min_lon, box.max_lon),
-                   AlertSubscriber.active,
-                   haversine_sql(latitude, longitude) <= radius_km)
-            .order_by(AlertSubscriberLocation.subscriber_id)))
-    rows = session.execute(
-        select(AlertSubscriberLocation.subscriber_id, AlertSubscriberLocation.latitude,
-               AlertSubscriberLocation.longitude)
-        .join(AlertSubscriber, AlertSubscriber.id == AlertSubscriberLocation.subscriber_id)
-        .where(AlertSubscriberLocation.latitude.between(box.min_lat, box.max_lat),
-               AlertSubscriberLocation.longitude.between(box.min_lon, box.max_lon),
-               AlertSubscriber.active)).all()
-    if not rows:
-        return []
-    ids, lats, lons = (np.asarray(column) for column in zip(*rows, strict=True))
-    inside = haversine_km(latitude, longitude, lats.astype(float), lons.astype(float)) \
-        <= radius_km
-    return sorted({int(i) for i in ids[inside]})
+    """Ids of active subscribers with a location within ``radius_km`` (sorted).
+
+    The circle's cells (:func:`~homeward.alerts.geo.cells_around`) are looked up on the
+    ``(cell, subscriber_id, latitude, longitude)`` index: the subscribers of the cells
+    wholly inside are taken as they are, and only the locations of the cells the circle
+    cuts are measured, in SQL on PostgreSQL and in NumPy on SQLite. Subscribers who
+    unsubscribed are left out by an anti-join on the partial index of inactive ones.
+    """
+    whole, cut = cells_around(latitude, longitude, radius_km)
+    location = AlertSubscriberLocation
+    live = ~exists().where(AlertSubscriber.id == location.subscriber_id,
+                           ~AlertSubscriber.active)
+    if session.get_bind().dialect.name == "postgresql":
+        def among(name: str, keys: list[int]):
+            return location.cell == any_(bindparam(name, keys, type_=ARRAY(Integer)))
+        chosen = union_all(
+            select(location.subscriber_id).where(among("whole", whole), live),
+            select(location.subscriber_id).where(
+                among("cut", cut), live,
+                haversine_sql(latitude, longitude) <= radius_km)).subquery()
+        # one array, not a row per subscriber: a 500 km circle holds tens of thousands
+        ids = session.scalar(select(func.array_agg(chosen.c.subscriber_id))) or []
+        return np.unique(np.asarray(ids, dtype=np.int64)).tolist()
+    ids = [] if not whole else session.scalars(
+        select(location.subscriber_id).where(location.cell.in_(whole), live)).all()
+    rows = [] if not cut else session.execute(
+        select(location.subscriber_id, location.latitude, location.longitude)
+        .where(location.cell.in_(cut), live)).all()
+    if rows:
+        near, lats, lons = (np.asarray(column) for column in zip(*rows, strict=True))
+        inside = haversine_km(latitude, longitude, lats.astype(float), lons.astype(float))
+        ids = [*ids, *near[inside <= radius_km].tolist()]
+    return np.unique(np.asarray(ids, dtype=np.int64)).tolist()

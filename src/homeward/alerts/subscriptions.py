@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from homeward.alerts.channels import CHANNEL_KINDS
 from homeward.alerts.errors import AlertInputError, BadLinkError
-from homeward.alerts.geo import LocationError, check_location
+from homeward.alerts.geo import LocationError, cell_key, check_location
 from homeward.alerts.messages import LANGUAGES
 from homeward.alerts.signing import LinkRefused, read_token
 from homeward.alerts.ssrf import WebhookAddressError, check_webhook_url
@@ -59,13 +59,15 @@ def _place(index: int, place: PlaceIn) -> AlertSubscriberLocation:
         if found is None:
             raise AlertInputError(f"{what}: adcode {place.adcode!r} is not in the gazetteer")
         return AlertSubscriberLocation(adcode=found.adcode, label=found.name,
-                                       latitude=found.latitude, longitude=found.longitude)
+                                       latitude=found.latitude, longitude=found.longitude,
+                                       cell=int(cell_key(found.latitude, found.longitude)))
     try:
         lat, lon = check_location(place.latitude, place.longitude, what)
     except LocationError as error:
         raise AlertInputError(str(error)) from None
     label = (place.label or "").strip()[:200] or None
-    return AlertSubscriberLocation(label=label, latitude=lat, longitude=lon)
+    return AlertSubscriberLocation(label=label, latitude=lat, longitude=lon,
+                                   cell=int(cell_key(lat, lon)))
 
 
 def _channel(index: int, channel: ChannelIn, allow_private: bool) -> AlertChannel:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -659,6 +660,10 @@ class AlertSubscriber(Base):
     """
 
     __tablename__ = "alert_subscribers"
+    # the few who unsubscribed, left out of an alert's fan-out without reading the rest
+    __table_args__ = (Index("ix_alert_subscribers_inactive", "id",
+                            postgresql_where=text("NOT active"),
+                            sqlite_where=text("NOT active")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # public | volunteer | transport | partner
     name: Mapped[str | None] = mapped_column(String(200))
@@ -678,13 +683,19 @@ class AlertSubscriberLocation(Base):
     """A place a subscriber wants alerts around (lat/lon indexed for the box prefilter)."""
 
     __tablename__ = "alert_subscriber_locations"
-    __table_args__ = (Index("ix_alert_subscriber_locations_lat_lon", "latitude", "longitude"),)
+    __table_args__ = (
+        Index("ix_alert_subscriber_locations_lat_lon", "latitude", "longitude"),
+        # the cells of a circle: whole cells read from the index alone, cut ones measured
+        Index("ix_alert_subscriber_locations_cell", "cell", "subscriber_id", "latitude",
+              "longitude"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("alert_subscribers.id"), index=True)
     label: Mapped[str | None] = mapped_column(String(200))
     adcode: Mapped[str | None] = mapped_column(String(12))
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
+    cell: Mapped[int] = mapped_column(Integer)  # alerts.geo.cell_key of the point
 
     subscriber: Mapped[AlertSubscriber] = relationship(back_populates="locations")
 

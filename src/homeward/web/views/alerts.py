@@ -26,6 +26,7 @@ from homeward.web import alert_forms as forms
 from homeward.web.deps import DB, check_csrf, current_user, needs
 from homeward.web.intake_forms import TipIn
 from homeward.web.limits import limit_submission
+from homeward.web.map_picker import FRAME, china_svg
 from homeward.web.params import RecordId
 from homeward.web.records import open_report
 from homeward.web.rendering import render
@@ -119,7 +120,7 @@ def _subscribe_page(request: Request, status_code: int = 200, form: dict | None 
                     form_errors: list[str] | None = None) -> Response:
     return render(request, "alerts/subscribe.html", status_code=status_code,
                   form=form or {}, form_errors=form_errors or [], kinds=SUBSCRIBER_KINDS,
-                  cities=_city_choices())
+                  cities=_city_choices(), map_frame=FRAME.attributes())
 
 
 def subscription_from_form(form: dict[str, str]) -> forms.SubscribeIn:
@@ -139,6 +140,12 @@ def subscription_from_form(form: dict[str, str]) -> forms.SubscribeIn:
     return forms.SubscribeIn(kind=form.get("kind") or "public", name=form.get("name") or "",
                              language=form.get("language") or "en", locations=[place],
                              channels=channels)
+
+
+@pages.get("/maps/china.svg")
+def china_map() -> Response:
+    """The base map of the place picker (provinces only: public, nothing about a case)."""
+    return Response(china_svg(), media_type="image/svg+xml")
 
 
 @pages.get("/subscribe")
