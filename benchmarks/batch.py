@@ -7,9 +7,12 @@ model (theta 0.01, stepwise mutation). Three runs on the same data:
 1. the kinship engine in this process: one ``ProfileIndex`` over all references, one
    ``search`` per child (Numba on every core);
 2. ``homeward.batch.engine`` on a ``LocalCluster`` of ``--workers`` processes, one thread
-   each, partitions of ``--partition-size``;
+   each: blocks of ``--partition-size`` references, each scored by ``--child-chunks``
+   ranges of the children (default: twice the workers, as ``homeward batch match``);
 3. the same Dask job where one task kills its worker process (``os._exit``) the first
-   time it runs: Dask re-runs it on a fresh worker, and the hits must be identical.
+   time it runs: Dask re-runs it on a fresh worker, and the hits must be identical;
+4. the previous layout for comparison: blocks of 250,000 references, every child in
+   every block (each child pays the search's fixed cost once per block).
 
 Prints a table and a final JSON line (``dask_overhead_ratio`` = Dask seconds / single-
 process seconds, goal <= 1.2).
@@ -33,12 +36,14 @@ from rich.table import Table
 from homeward.batch.cluster import dask_client
 from homeward.batch.engine import (
     SearchContext,
+    child_chunks,
     merge_top_k,
     partition_blocks,
     peak_memory_per_worker,
     run_partitions,
     score_partition,
 )
+from homeward.batch.job import CHUNKS_PER_THREAD, DEFAULT_PARTITION_SIZE
 from homeward.config import Settings
 from homeward.kinship import simulate
 from homeward.kinship.model import build_locus_models
@@ -96,7 +101,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=5_000)
     parser.add_argument("--references", type=int, default=1_000_000)
-    parser.add_argument("--partition-size", type=int, default=250_000)
+    parser.add_argument("--partition-size", type=int, default=DEFAULT_PARTITION_SIZE)
+    parser.add_argument("--child-chunks", type=int, default=None)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -107,7 +113,10 @@ def main() -> None:
     # warm the compiled kernels here (the workers load them from Numba's cache)
     single_process(table, model, loci, codes[:, :1000], ids[:1000], children[:2])
     single, single_s = single_process(table, model, loci, codes, ids, children)
-    blocks = partition_blocks(codes, ids, args.partition_size)
+    chunks = args.child_chunks or CHUNKS_PER_THREAD * args.workers
+    blocks = child_chunks(partition_blocks(codes, ids, args.partition_size), len(children),
+                          chunks)
+    old_blocks = partition_blocks(codes, ids, 250_000)
     context = SearchContext("parent-child", table, tuple(loci), model, tuple(children), K)
     with dask_client(n_workers=args.workers) as client:
         start = time.perf_counter()
@@ -120,11 +129,16 @@ def main() -> None:
             killed, killed_s = on_dask(client, context, blocks, "bench-kill",
                                        _kill_once(marker))
             worker_killed = Path(marker).exists()
+        old, old_s = on_dask(client, context, old_blocks, "bench-old")
     same_as_single = dask == single
     same_after_kill = killed == dask
     rows = [("single process (kinship engine)", single_s, pairs / single_s),
-            (f"Dask, {args.workers} workers, {len(blocks)} partitions", dask_s, pairs / dask_s),
-            ("Dask, one worker killed mid-job", killed_s, pairs / killed_s)]
+            (f"Dask, {args.workers} workers, {len(blocks)} partitions "
+             f"({len(blocks) // chunks} blocks x {chunks} ranges of children)", dask_s,
+             pairs / dask_s),
+            ("Dask, one worker killed mid-job", killed_s, pairs / killed_s),
+            (f"Dask, previous layout: {len(old_blocks)} blocks of 250,000, all children "
+             "in each", old_s, pairs / old_s)]
     out = Table(title=f"{args.children:,} children x {args.references:,} references "
                       f"(parent-child, top {K})")
     out.add_column("run")
@@ -145,6 +159,9 @@ def main() -> None:
         "single_comparisons_per_second": round(pairs / single_s),
         "dask_comparisons_per_second": round(pairs / dask_s),
         "dask_overhead_ratio": round(dask_s / single_s, 3),
+        "dask_previous_layout_seconds": round(old_s, 2),
+        "dask_previous_layout_ratio": round(old_s / single_s, 3),
+        "previous_layout_results_equal": old == single,
         "peak_memory_per_worker_mb": max(peak_mb.values()),
         "results_equal_single_process": same_as_single,
         "worker_killed": worker_killed, "results_equal_after_kill": same_after_kill,

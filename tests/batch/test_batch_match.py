@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import cloudpickle
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 
 from homeward.batch.engine import (
     SearchContext,
+    child_chunks,
     merge_top_k,
     partition_blocks,
     references_as_codes,
@@ -76,19 +78,22 @@ def run(factory, client, settings, cipher, **options):
                        power_simulations=POWER_SIMS)
 
 
+@pytest.mark.parametrize("chunks", [1, 3])
 def test_engine_top_k_equals_single_search_over_all_references(
-        factory, settings, cipher, registry, client):
-    """Every child's merged top-k over partitions of 7 is the top-k of one search over all
-    references: the same references in the same order with the same log10 LRs."""
+        factory, settings, cipher, registry, client, chunks):
+    """Every child's merged top-k over partitions of 7 references (each scored whole, or
+    by three ranges of the children) is the top-k of one search over all references:
+    the same references in the same order with the same log10 LRs."""
     with factory() as session:
         store = ProfileStores().store(session, cipher, settings)
     index = store.relatives["parent-child"]
     ids = list(index.sample_ids)
-    blocks = partition_blocks(references_as_codes(index, ids), ids, 7)
-    assert len(blocks) == 6
+    blocks = child_chunks(partition_blocks(references_as_codes(index, ids), ids, 7),
+                          len(registry.children), chunks)
+    assert len(blocks) == 6 * chunks
     context = SearchContext("parent-child", index.frequencies, tuple(index.loci), index.model,
                             tuple(registry.children), 5)
-    results = list(run_partitions(client, context, blocks, token="engine-test"))
+    results = list(run_partitions(client, context, blocks, token=f"engine-test-{chunks}"))
     merged = merge_top_k([h for r in results for h in r.hits], 5)
     assert sum(r.pairs_compared for r in results) == len(ids) * len(registry.children)
     for child in registry.children:
@@ -96,6 +101,39 @@ def test_engine_top_k_equals_single_search_over_all_references(
         assert [(h.sample_id, h.log10_lr, h.loci_compared, h.exclusions)
                 for h in merged[child.sample_id]] == \
             [(h.sample_id, h.log10_lr, h.loci_compared, h.exclusions) for h in single.hits]
+
+
+def test_child_chunks_cover_every_child_once_in_block_order():
+    blocks = partition_blocks(np.zeros((2, 5), dtype=np.uint16), list("abcde"), 2)
+    parts = child_chunks(blocks, 7, 3)
+    assert [(p.partition, p.reference_block, p.children) for p in parts] == [
+        (0, 0, (0, 2)), (1, 0, (2, 5)), (2, 0, (5, 7)),
+        (3, 1, (0, 2)), (4, 1, (2, 5)), (5, 1, (5, 7)),
+        (6, 2, (0, 2)), (7, 2, (2, 5)), (8, 2, (5, 7))]
+    assert [p.children for p in child_chunks(blocks[:1], 2, 5)] == [(0, 1), (1, 2)]
+    with pytest.raises(ValueError, match="at least 1"):
+        child_chunks(blocks, 7, 0)
+
+
+def test_a_worker_never_reuses_an_index_of_another_run(factory, settings, cipher, registry):
+    """The per-worker cache of indexes is keyed by the block and bound to its run's
+    context: the same block number with other references, in a new context, is built
+    again (here in this process, as a worker would)."""
+    with factory() as session:
+        store = ProfileStores().store(session, cipher, settings)
+    index = store.relatives["parent-child"]
+    ids = list(index.sample_ids)
+    codes = references_as_codes(index, ids)
+    child = registry.children[0]
+    results = []
+    for chosen in (ids[: len(ids) // 2], ids[len(ids) // 2:]):
+        context = SearchContext("parent-child", index.frequencies, tuple(index.loci),
+                                index.model, (child,), 3)
+        block = partition_blocks(codes[:, [ids.index(s) for s in chosen]], chosen,
+                                 len(chosen))[0]
+        results.append(score_partition(context, block))
+        assert {h.sample_id for h in results[-1].hits} <= set(chosen)
+    assert results[0].hits != results[1].hits
 
 
 @pytest.mark.parametrize("relationship", ["parent-child", "couple"])
@@ -108,8 +146,10 @@ def test_batch_candidates_equal_single_searches(factory, settings, cipher, regis
                   partition_size=5)
     assert stored_candidates(factory, relationship) == expected
     assert summary.candidates_created == len(expected)
-    assert summary.partitions == math.ceil(summary.references / 5) > 1
+    # blocks of 5 references, each scored by 4 ranges of the children (2 x 2 threads)
+    assert summary.partitions == math.ceil(summary.references / 5) * 4 > 4
     with factory() as session:
+        assert session.get(BatchRun, summary.run_id).child_chunks == 4
         audited = session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.entity == "match", AuditEvent.action == "create"))
         assert audited == len(expected)

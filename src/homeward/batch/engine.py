@@ -1,6 +1,6 @@
 """All children against all references, partition by partition, on a Dask cluster.
 
-The references are cut into partitions, each a NumPy block of the engine's own genotype
+The references are cut into blocks, each a NumPy block of the engine's own genotype
 codes (``codes[locus, person]``, uint16, as :class:`~homeward.kinship.search.ProfileIndex`
 stores them). What every task needs besides its block, the :class:`SearchContext` (the
 frequency table with every allele of the queries, the kinship model, the loci and the
@@ -10,6 +10,14 @@ runs the engine's search for each child: the same kernels, bitset prefilter and 
 figures as a single search. Each task returns the top-k of each child in its partition;
 the client merges them into the top-k over all partitions.
 
+A *partition* (one task) is a block of references and a range of the children
+(:func:`child_chunks`). A search costs a fixed part per query (its tables and its
+prefilter, a millisecond or two) besides the part that grows with the references, so
+cutting the references into many small blocks would pay the fixed part once per block
+for every child; cutting the children instead pays it once per child, as a single search
+does, and spreads it over the workers. A worker keeps the last indexes it built
+(:func:`searcher_for`), so the chunks of one block that land on it build it once.
+
 A task is a pure function of its inputs, so a task that Dask re-runs after a worker died
 returns the same hits: the result of a run does not depend on which worker did what.
 This module knows nothing of the registry (see :mod:`homeward.batch.job`).
@@ -17,8 +25,12 @@ This module knows nothing of the registry (see :mod:`homeward.batch.job`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import threading
 import time
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -48,16 +60,23 @@ class SearchContext:
 
 @dataclass(frozen=True)
 class ReferenceBlock:
-    """One partition: references (or couples: first and second partners) as codes."""
+    """One partition: references (or couples: first and second partners) as codes, and
+    the range of the context's children scored against them (all when ``None``)."""
 
     partition: int
     sample_ids: tuple[str, ...]
     codes: np.ndarray
     partner_ids: tuple[str, ...] | None = None
     partner_codes: np.ndarray | None = None
+    block: int | None = None  # the block of references (partitions share it); default
+    children: tuple[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.sample_ids)
+
+    @property
+    def reference_block(self) -> int:
+        return self.partition if self.block is None else self.block
 
 
 @dataclass(frozen=True)
@@ -85,8 +104,11 @@ class PartitionResult:
     hits: list[BlockHit] = field(default_factory=list)
 
 
+Position = Callable[[str, str | None], int]
+
+
 def searcher(context: SearchContext, block: ReferenceBlock
-             ) -> tuple[Callable[[Profile], SearchResult], dict[tuple[str, str | None], int]]:
+             ) -> tuple[Callable[[Profile], SearchResult], Position]:
     """The engine's search over one block, and each reference's position in it."""
     if context.relationship == "couple":
         if block.partner_ids is None or block.partner_codes is None:
@@ -95,20 +117,50 @@ def searcher(context: SearchContext, block: ReferenceBlock
         couples = list(zip(block.sample_ids, block.partner_ids, strict=True))
         couple_index = CoupleIndex.from_codes(base, block.codes, block.partner_codes, couples)
         positions = {couple: i for i, couple in enumerate(couples)}
-        return (lambda child: couple_index.search(child, k=context.k)), positions
+        return (lambda child: couple_index.search(child, k=context.k)), \
+            (lambda sample, partner: positions[(sample, partner)])
     index = ProfileIndex.from_codes(block.codes, block.sample_ids, context.frequencies,
                                     context.loci, context.model)
-    positions = {(sample, None): i for i, sample in enumerate(block.sample_ids)}
-    return (lambda child: index.search(child, context.relationship, k=context.k)), positions
+    return (lambda child: index.search(child, context.relationship, k=context.k)), \
+        (lambda sample, _: index.position(sample))
+
+
+_SEARCHERS: OrderedDict[int, tuple[weakref.ref, Callable, Position]] = OrderedDict()
+_SEARCHERS_LOCK = threading.Lock()
+CACHED_BLOCKS = 2  # indexes a worker keeps: its current block and the one before
+
+
+def searcher_for(context: SearchContext, block: ReferenceBlock
+                 ) -> tuple[Callable[[Profile], SearchResult], Position]:
+    """:func:`searcher`, kept per worker process for the next partition of the same block.
+
+    An entry is used only with the very context object it was built for (a weak
+    reference: the context Dask keeps on the worker for one run), so another run, or a
+    context rebuilt after a worker restarted, never meets an index of other references.
+    """
+    key = block.reference_block
+    with _SEARCHERS_LOCK:
+        entry = _SEARCHERS.get(key)
+        if entry is not None and entry[0]() is context:
+            _SEARCHERS.move_to_end(key)
+            return entry[1], entry[2]
+    search, position = searcher(context, block)
+    with _SEARCHERS_LOCK:
+        _SEARCHERS[key] = (weakref.ref(context), search, position)
+        while len(_SEARCHERS) > CACHED_BLOCKS:
+            _SEARCHERS.popitem(last=False)
+    return search, position
 
 
 def score_partition(context: SearchContext, block: ReferenceBlock) -> PartitionResult:
-    """Every child against one partition: the top-k of each child there (a Dask task)."""
+    """The partition's children against its block: the top-k of each child there (a Dask
+    task)."""
     start = time.perf_counter()
-    search, positions = searcher(context, block)
-    result = PartitionResult(block.partition, len(block), len(block) * len(context.children),
-                             0, 0.0)
-    for child in context.children:
+    search, position = searcher_for(context, block)
+    first, last = block.children or (0, len(context.children))
+    children = context.children[first:last]
+    result = PartitionResult(block.partition, len(block), len(block) * len(children), 0, 0.0)
+    for child in children:
         found = search(child)
         result.profiles_scored += int(found.params.get("profiles_scored", len(block)))
         for hit in found.hits:
@@ -116,7 +168,7 @@ def score_partition(context: SearchContext, block: ReferenceBlock) -> PartitionR
                 result.hits.append(BlockHit(
                     child.sample_id, hit.sample_id, hit.partner_id, hit.log10_lr,
                     hit.loci_compared, hit.exclusions, block.partition,
-                    positions[(hit.sample_id, hit.partner_id)]))
+                    position(hit.sample_id, hit.partner_id)))
     result.seconds = time.perf_counter() - start
     return result
 
@@ -147,6 +199,20 @@ def partition_blocks(codes: np.ndarray, sample_ids: Sequence[str], size: int, *,
             np.ascontiguousarray(partner_codes[:, start:stop])
             if partner_codes is not None else None))
     return blocks
+
+
+def child_chunks(blocks: Sequence[ReferenceBlock], n_children: int, chunks: int
+                 ) -> list[ReferenceBlock]:
+    """Each block once per range of children: ``chunks`` near-equal ranges (fewer when
+    there are fewer children), partition ``block * chunks + range``, so that the
+    partitions of a child stay in the order of the blocks (ties in :func:`merge_top_k`)."""
+    if chunks < 1:
+        raise ValueError("child chunks must be at least 1")
+    chunks = max(1, min(chunks, n_children))
+    bounds = [round(i * n_children / chunks) for i in range(chunks + 1)]
+    return [dataclasses.replace(block, partition=block.partition * chunks + i,
+                                block=block.partition, children=(bounds[i], bounds[i + 1]))
+            for block in blocks for i in range(chunks)]
 
 
 def run_partitions(client, context: SearchContext, blocks: Sequence[ReferenceBlock], *,

@@ -6,7 +6,10 @@
    the job runs are matched by the incremental path (a single search when stored) or by
    the next run, never half by this one.
 2. **Partitions.** References in profile-id order, cut into blocks of ``partition_size``
-   (couples in the order of the first partner). A run is found again by its fingerprint
+   (couples in the order of the first partner), each block scored by ranges of the
+   children (``child_chunks``, by default twice the cluster's threads, so that every
+   worker has work and each child's fixed search cost is paid once per block, see
+   :mod:`homeward.batch.engine`). A run is found again by its fingerprint
    (relationship, top-k, partition size, frequency table, model, screening LR): a restart
    of an unfinished run keeps its snapshot and skips the partitions it finished.
 3. **Per partition**, in one transaction: the partition's top-k hits at or above the
@@ -40,6 +43,7 @@ from homeward.batch.engine import (
     PartitionResult,
     ReferenceBlock,
     SearchContext,
+    child_chunks,
     merge_top_k,
     partition_blocks,
     peak_memory_per_worker,
@@ -65,7 +69,11 @@ from homeward.workflow.matching import (
 )
 from homeward.workflow.profile_store import ProfileStore, ProfileStores
 
-DEFAULT_PARTITION_SIZE = 250_000  # at least BITSET_MIN_REFERENCES: blocks keep the prefilter
+# at least BITSET_MIN_REFERENCES, so blocks keep the prefilter; a block of 1,000,000
+# references is 48 MB of codes at 24 loci, and the children, not the references, are
+# cut to give every worker its share (child_chunks)
+DEFAULT_PARTITION_SIZE = 1_000_000
+CHUNKS_PER_THREAD = 2
 HIT_COLUMNS = ("run_id", "partition", "child_profile_id", "relative_profile_id",
                "other_parent_profile_id", "log10_lr")
 Score = Callable[[SearchContext, ReferenceBlock], PartitionResult]
@@ -76,6 +84,7 @@ class BatchOptions:
     relationship: str = "parent-child"
     partition_size: int = DEFAULT_PARTITION_SIZE
     top_k: int = CANDIDATES_PER_SEARCH
+    child_chunks: int | None = None  # None: CHUNKS_PER_THREAD x the cluster's threads
 
     def check(self) -> None:
         if self.relationship not in RELATIONSHIPS:
@@ -85,6 +94,8 @@ class BatchOptions:
             raise BatchError(f"partition size {self.partition_size} must be at least 1")
         if not 1 <= self.top_k <= 1000:
             raise BatchError(f"top-k {self.top_k} must be between 1 and 1000")
+        if self.child_chunks is not None and self.child_chunks < 1:
+            raise BatchError(f"child chunks {self.child_chunks} must be at least 1")
 
 
 @dataclass
@@ -146,9 +157,15 @@ def take_snapshot(store: ProfileStore, options: BatchOptions, max_profile_id: in
                     {s: ids[s] for s in kept}, skipped)
 
 
+def cluster_chunks(client) -> int:
+    """The default number of children's ranges: twice the threads of the cluster."""
+    return CHUNKS_PER_THREAD * max(1, sum(client.nthreads().values()))
+
+
 def _open_run(session: Session, options: BatchOptions, settings: Settings, store: ProfileStore,
-              actor: str) -> BatchRun:
-    """The unfinished run of this job, or a new one on a snapshot taken now."""
+              actor: str, chunks: int) -> BatchRun:
+    """The unfinished run of this job (with the ranges it was cut into), or a new one on
+    a snapshot taken now."""
     key = fingerprint(options, settings)
     run = session.scalar(select(BatchRun).where(BatchRun.fingerprint == key,
                                                 BatchRun.status == "running")
@@ -157,8 +174,8 @@ def _open_run(session: Session, options: BatchOptions, settings: Settings, store
         return run
     run = BatchRun(fingerprint=key, relationship_tested=options.relationship,
                    top_k=options.top_k, partition_size=options.partition_size,
-                   max_profile_id=store.max_profile_id, partitions_total=0, status="running",
-                   actor=actor, summary={})
+                   child_chunks=chunks, max_profile_id=store.max_profile_id,
+                   partitions_total=0, status="running", actor=actor, summary={})
     session.add(run)
     session.flush()
     audit.record(session, actor=actor, action="create", entity="batch_run", entity_id=run.id,
@@ -230,8 +247,9 @@ def batch_match(factory: sessionmaker[Session], client, *, cipher: ProfileCipher
     stores = stores or ProfileStores()
     with session_scope(factory) as session:
         store = stores.store(session, cipher, settings)
-        run = _open_run(session, options, settings, store, actor)
-        run_id, snapshot_id = run.id, run.max_profile_id
+        run = _open_run(session, options, settings, store, actor,
+                        options.child_chunks or cluster_chunks(client))
+        run_id, snapshot_id, chunks = run.id, run.max_profile_id, run.child_chunks
         done = set(session.scalars(select(BatchPartition.partition)
                                    .where(BatchPartition.run_id == run_id)))
     stages["load"] = time.perf_counter() - clock
@@ -246,8 +264,9 @@ def batch_match(factory: sessionmaker[Session], client, *, cipher: ProfileCipher
     context = SearchContext(options.relationship, index.frequencies.with_alleles(observed),
                             tuple(index.loci), index.model, tuple(snapshot.children),
                             options.top_k, screening)
-    todo = [block for block in snapshot.blocks if block.partition not in done]
-    total = len(snapshot.blocks)
+    partitions = child_chunks(snapshot.blocks, len(snapshot.children), chunks)
+    todo = [part for part in partitions if part.partition not in done]
+    total = len(partitions)
     stages["partition"] = time.perf_counter() - clock
     clock = time.perf_counter()
     finished = total - len(todo)

@@ -30,8 +30,12 @@ def match_command(
     workers: Annotated[int, typer.Option("--workers",
                                          help="Workers of the local cluster.")] = 2,
     partition_size: Annotated[int, typer.Option(
-        "--partition-size", help="References per partition (one task each).")]
+        "--partition-size", help="References per block.")]
     = DEFAULT_PARTITION_SIZE,
+    chunks: Annotated[int | None, typer.Option(
+        "--child-chunks", help="Ranges the children are cut into; a partition (one task) "
+                               "is a block and a range. Default: twice the cluster's "
+                               "threads.")] = None,
     top: Annotated[int, typer.Option("--top", help="Hits kept per child.")]
     = CANDIDATES_PER_SEARCH,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -43,7 +47,7 @@ def match_command(
     from homeward.config import get_settings
     from homeward.security.crypto import ProfileCipher
 
-    options = BatchOptions(relationship, partition_size, top)
+    options = BatchOptions(relationship, partition_size, top, chunks)
     options.check()
     settings = get_settings()
     cipher = ProfileCipher.from_settings(settings)

@@ -844,6 +844,8 @@ class BatchRun(Base):
     relationship_tested: Mapped[str] = mapped_column(String(40))
     top_k: Mapped[int] = mapped_column(Integer)
     partition_size: Mapped[int] = mapped_column(Integer)
+    # ranges the children are cut into (batch.engine.child_chunks), fixed for a resume
+    child_chunks: Mapped[int] = mapped_column(Integer, default=1)
     max_profile_id: Mapped[int] = mapped_column(Integer)
     partitions_total: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="running")  # | finished
@@ -854,8 +856,9 @@ class BatchRun(Base):
 
 
 class BatchPartition(Base):
-    """A partition of references that a run has finished: its hits are staged in
-    ``batch_hits`` in the same transaction, so a partition is done whole or not at all."""
+    """A partition (a block of references and a range of children) that a run has
+    finished: its hits are staged in ``batch_hits`` in the same transaction, so a
+    partition is done whole or not at all."""
 
     __tablename__ = "batch_partitions"
     __table_args__ = (UniqueConstraint("run_id", "partition"),)
