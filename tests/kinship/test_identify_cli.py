@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from homeward.kinship.frequencies import load_packaged_table
 from homeward.kinship.loci import CODIS_20
 from homeward.kinship.model import KinshipModel, build_locus_models
 from homeward.kinship.pedigree import Pedigree, Person
+from homeward.kinship.profiles import Profile
 from homeward.kinship.readers import write_long_csv
 
 from .pedsim import simulate_pedigree
@@ -118,3 +120,85 @@ def test_info_sex_must_agree_with_amelogenin_and_refs_must_be_known(case, tmp_pa
     refs.write_text(refs.read_text() + "nobody,vWA,14,16\n")
     done = _identify(case)
     assert done.returncode == 2 and "nobody" in done.stderr
+
+
+# --- the ring's place and time (kinship/joint_prior.py) ---------------------------------
+
+TWIN_FAMILIES = """family,person,father,mother,sex,missing,vanished,vanished_place
+Y,fa,,,male,0,,
+Y,kid,fa,,,1,2017-03-01,Kunming
+H,fa,,,male,0,,
+H,kid,fa,,,1,2012-03-01,130000
+"""
+
+
+@pytest.fixture
+def twins(tmp_path: Path) -> dict[str, str]:
+    """Families Y and H whose typed fathers have the same genotypes (equal DNA), their
+    missing children vanished in Kunming (Yunnan) in 2017 and in Hebei in 2012."""
+    table = load_packaged_table()
+    models = list(build_locus_models(table, KinshipModel(), list(CODIS_20)).values())
+    duo = simulate_pedigree(Pedigree([Person("fa"), Person("mo"), Person("kid", "fa", "mo")]),
+                            models, np.random.default_rng(11))
+    files = {"families": TWIN_FAMILIES,
+             "refs": write_long_csv([Profile(f"{f}:fa", duo["fa"].genotypes)
+                                     for f in ("Y", "H")]),
+             "children": write_long_csv([duo["kid"]])}
+    out = {}
+    for name, text in files.items():
+        path = tmp_path / f"twin-{name}.csv"
+        path.write_text(text)
+        out[name] = str(path)
+    return out
+
+
+def test_the_ring_areas_decide_between_equal_dna_and_are_printed(twins):
+    done = _identify(twins, "--threshold", "10", "--ring-areas", "53", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert [a["family"] for a in result["assignments"]] == ["Y"]
+    # q_A = (1 + 1) / (2 + 2) over the two families: factor 0.8 / 0.5 = 1.6 inside
+    assert "source areas 53 (from the command line): factor 0.8 / 0.500 = 1.6 inside" \
+        in result["prior"]["source_areas"]
+    assert result["prior"]["active_period"].startswith("not known")
+    hebei = _identify(twins, "--threshold", "10", "--ring-areas", "Hebei", "--json")
+    assert [a["family"] for a in json.loads(hebei.stdout)["assignments"]] == ["H"]
+
+
+def test_the_ring_period_decides_and_the_text_output_states_it(twins):
+    done = _identify(twins, "--threshold", "10", "--ring-period", "2010-01-01:2013-06-30",
+                     "--ring-margin-days", "30")
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())
+    assert re.search(r"kid │ H │ kid", text) and "│ Y │" not in text
+    # 0.9 / 0.5 = 1.8 for H (2012), 0.1 / 0.5 = 0.2 for Y (2017): posterior 1.8 / 2.0
+    assert re.search(r"│ 0\.9000 │", text)
+    assert "active_period: vanished within the ring's active period 2010-01-01 to " \
+           "2013-06-30 ± 30 days" in text
+    assert "source_areas: not known" in text
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--ring-areas", "99"), "--ring-areas: '99' is no area code"),
+    (("--ring-areas", "53,Atlantis"), "--ring-areas: 'Atlantis' is neither"),
+    (("--ring-areas", " , "), "--ring-areas is empty"),
+    (("--ring-period", "2016-01-01"), "--ring-period '2016-01-01' must be FROM:TO"),
+    (("--ring-period", "2016-02-30:"), "'2016-02-30' is not a date"),
+    (("--ring-period", "2019-01-01:2016-01-01"), "starts \\(2019-01-01\\) after"),
+])
+def test_bad_ring_options_exit_2_naming_the_option(twins, args, words):
+    done = _identify(twins, *args)
+    assert done.returncode == 2
+    assert re.search(words, done.stderr), done.stderr
+
+
+def test_a_bad_vanished_place_exits_2_naming_the_row(twins):
+    path = Path(twins["families"])
+    path.write_text(TWIN_FAMILIES.replace("130000", "Atlantis"))
+    done = _identify(twins)
+    assert done.returncode == 2
+    assert "row 5" in done.stderr and "vanished_place: 'Atlantis'" in done.stderr
+    path.write_text(TWIN_FAMILIES.replace("Kunming", "朝阳区"))
+    done = _identify(twins)
+    assert done.returncode == 2 and "row 3" in done.stderr and "give the area code" \
+        in done.stderr, done.stderr

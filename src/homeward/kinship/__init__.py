@@ -18,7 +18,8 @@ What it offers:
   :func:`expected_log10_lr` and :func:`rank_relatives_to_type` (who to type next);
 * joint identification of many children against many families: :func:`identify`,
   :class:`RescuedChild`, :class:`Family`, :class:`MissingChild`, :func:`read_families`,
-  :class:`PriorSettings`, :class:`JointResult`.
+  :class:`PriorSettings` (sex, age, and the place and time vanished against the ring's
+  :class:`RingContext`), :class:`JointResult`.
 """
 
 from homeward.kinship.families import Family, MissingChild, read_families
@@ -28,7 +29,8 @@ from homeward.kinship.frequencies import (
     load_packaged_table,
     packaged_tables,
 )
-from homeward.kinship.joint import JointResult, PriorSettings, RescuedChild, identify
+from homeward.kinship.joint import JointResult, RescuedChild, identify
+from homeward.kinship.joint_prior import PriorSettings, RingContext
 from homeward.kinship.loci import canonical_locus
 from homeward.kinship.lr import (
     LikelihoodRatio,
@@ -56,7 +58,7 @@ from homeward.kinship.search import CoupleIndex, ProfileIndex
 __all__ = [
     "CoupleIndex", "Family", "FrequencyTable", "JointResult", "KinshipModel",
     "LikelihoodRatio", "MissingChild", "MutationModel", "Pedigree", "PedigreeLR", "Person",
-    "PriorSettings", "Profile", "ProfileIndex", "ProfileSet", "RescuedChild",
+    "PriorSettings", "Profile", "ProfileIndex", "ProfileSet", "RescuedChild", "RingContext",
     "canonical_locus", "couple_index", "exclusion_power", "expected_log10_lr", "identify",
     "kinship_lr", "load_frequency_table", "load_packaged_table", "lr_power",
     "missing_person_lr", "missing_persons_lr", "packaged_tables", "pairwise_lr",

@@ -1,7 +1,9 @@
 """Reading the families and the rescued children's case data of a joint identification.
 
 ``FAMILIES.csv``: header ``family,person,father,mother,sex,missing`` and optional
-``age_years`` (age when the child vanished) and ``vanished`` (ISO date), one row per
+``age_years`` (age when the child vanished), ``vanished`` (ISO date) and
+``vanished_place`` (where the child vanished: an administrative area code, or a place
+name where the caller passes a resolver), one row per
 person of each family's pedigree: typed relatives, untyped connecting people (a dead
 father) and the missing children (``missing`` = 1, no profile). ``father``/``mother``
 name persons of the same family or are empty for founders.
@@ -17,10 +19,11 @@ import csv
 import datetime as dt
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from homeward.kinship.areas import area_code
 from homeward.kinship.errors import DuplicateRecordError, InputError, MalformedFileError
 from homeward.kinship.pedigree import Pedigree, Person, Sex, parse_sex
 from homeward.kinship.textfiles import read_text
@@ -31,13 +34,22 @@ INFO_COLUMNS = ("child", "sex", "age_years")
 
 @dataclass(frozen=True)
 class MissingChild:
-    """A missing child of a family, with what the prior can use."""
+    """A missing child of a family, with what the prior can use.
+
+    ``vanished_place`` is an administrative area code (:mod:`homeward.kinship.areas`),
+    kept as its significant prefix so that it compares with a ring's source areas.
+    """
 
     family: str
     person: str
     sex: Sex | None = None
     age_years: float | None = None
     vanished: dt.date | None = None
+    vanished_place: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.vanished_place is not None:
+            object.__setattr__(self, "vanished_place", area_code(self.vanished_place))
 
 
 @dataclass(frozen=True)
@@ -84,11 +96,19 @@ def _age(text: str, source: str, row: int) -> float | None:
     return value
 
 
-def read_families(path: str | Path) -> list[Family]:
+PlaceResolver = Callable[[str], str]  # place text -> area code; ValueError if unknown
+
+
+def read_families(path: str | Path, *,
+                  resolve_place: PlaceResolver | None = None) -> list[Family]:
     """All families of ``FAMILIES.csv``, each pedigree validated.
 
+    :param resolve_place: turns a ``vanished_place`` into an area code (the command line
+        passes the gazetteer's, which also reads place names); without it the column must
+        hold area codes.
     :raises InputError: naming the row: a person twice, an unknown parent, a sex that
-        contradicts a parent role, a cycle, a family with no missing child.
+        contradicts a parent role, a cycle, a family with no missing child, a date or a
+        place that cannot be read.
     """
     source = str(path)
     header, rows = _table(path, FAMILY_COLUMNS)
@@ -104,10 +124,23 @@ def read_families(path: str | Path) -> list[Family]:
         by_family.setdefault(record["family"], []).append((number, record))
     if not by_family:
         raise MalformedFileError("no family rows", source=source)
-    return [_family(fid, records, source) for fid, records in by_family.items()]
+    return [_family(fid, records, source, resolve_place) for fid, records in by_family.items()]
 
 
-def _family(fid: str, records: list[tuple[int, dict[str, str]]], source: str) -> Family:
+def _place(text: str, resolve: PlaceResolver | None, source: str, row: int,
+           person: str) -> str | None:
+    if not text:
+        return None
+    try:
+        return area_code(resolve(text) if resolve is not None else text)
+    except (ValueError, InputError) as error:
+        reason = error.reason if isinstance(error, InputError) else str(error)
+        raise InputError(f"vanished_place: {reason}", source=source, row=row,
+                         sample=person) from None
+
+
+def _family(fid: str, records: list[tuple[int, dict[str, str]]], source: str,
+            resolve_place: PlaceResolver | None = None) -> Family:
     persons: list[Person] = []
     missing: list[MissingChild] = []
     rows: dict[str, int] = {}
@@ -136,8 +169,10 @@ def _family(fid: str, records: list[tuple[int, dict[str, str]]], source: str) ->
                     raise InputError(f"vanished {record['vanished']!r} is not a date "
                                      "(YYYY-MM-DD)", source=source, row=number,
                                      sample=pid) from None
+            place = _place(record.get("vanished_place", ""), resolve_place, source, number,
+                           pid)
             missing.append(MissingChild(fid, pid, sex, _age(record.get("age_years", ""),
-                                                            source, number), vanished))
+                                                            source, number), vanished, place))
     try:
         pedigree = Pedigree(persons)
     except InputError as error:

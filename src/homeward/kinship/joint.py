@@ -8,9 +8,11 @@ victims", and dvir's ``jointDVI``/``dviSolve``), scaled to mass rescues:
    (:func:`homeward.kinship.missing_batch.log10_lr_columns`: per locus, all families of
    one pedigree shape in one batched contraction, equal to
    :func:`homeward.kinship.missing.poi_genotype_lrs` family by family).
-2. *Prior weights* (log10, against "no one here"): sex must agree; the age at rescue
-   against the age at disappearance plus the time since (a normal age-estimation error,
-   ``age_sd_years``, against a flat age over 0-18 years under "no one here").
+2. *Prior weights* (log10, against "no one here";
+   :class:`homeward.kinship.joint_prior.PriorSettings`): sex must agree; the age at rescue
+   against the age at disappearance plus the time since; the place and date a child
+   vanished against the source areas and active period of the ring that held the rescued
+   children (likelihood ratios against the shares of the missing children at large).
 3. *Undisputed identifications* (dviSolve): LR above the threshold and at least
    ``dominance`` times every other LR of that child and that missing child (and "no one
    here", LR 1). Each is fixed, the child joins its family as a typed relative, the
@@ -29,7 +31,6 @@ that weigh less than 10 ** prune_log10 against leaving the child unassigned.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import time
@@ -42,6 +43,7 @@ from homeward.kinship.assignment import Option, Solution, solve
 from homeward.kinship.errors import InputError
 from homeward.kinship.families import Family, MissingChild
 from homeward.kinship.frequencies import FrequencyTable
+from homeward.kinship.joint_prior import PriorSettings, RingContext
 from homeward.kinship.likelihood import kappa_lr
 from homeward.kinship.missing import _lumpable, missing_persons_lr
 from homeward.kinship.missing_batch import FamilyQuery, log10_lr_columns
@@ -50,9 +52,6 @@ from homeward.kinship.pedigree import Sex
 from homeward.kinship.profiles import Profile
 from homeward.kinship.relationships import FULL_SIBLINGS
 
-AGE_SPAN_YEARS = 18.0  # "no one here": a rescued child's age is flat over 0-18 years
-DAYS_PER_YEAR = 365.25
-
 
 @dataclass(frozen=True)
 class RescuedChild:
@@ -60,46 +59,6 @@ class RescuedChild:
     profile: Profile
     sex: Sex | None = None
     age_years: float | None = None
-
-
-@dataclass(frozen=True)
-class PriorSettings:
-    """How case data weigh an identification (log10, against "no one here")."""
-
-    age_sd_years: float = 2.0
-    rescue_date: dt.date | None = None
-
-    def describe(self) -> dict[str, object]:
-        return {
-            "sex": "a child is never assigned to a missing child of the other sex",
-            "age": (f"normal(expected age, sd {self.age_sd_years} y) against flat "
-                    f"0-{AGE_SPAN_YEARS:g} y; expected age = age when vanished + years "
-                    "since (rescue date "
-                    f"{self.rescue_date.isoformat() if self.rescue_date else 'not given'})"),
-            "place_time": "a child cannot have vanished after the rescue date",
-            "no_one_here": "flat: each child is as likely unassigned as assigned a priori",
-        }
-
-    def log10_weight(self, child: RescuedChild, missing: MissingChild) -> float:
-        if child.sex and missing.sex and child.sex != missing.sex:
-            return -math.inf
-        if missing.vanished and self.rescue_date and missing.vanished > self.rescue_date:
-            return -math.inf
-        if child.age_years is None or missing.age_years is None:
-            return 0.0
-        expected = missing.age_years
-        one_sided = True
-        if missing.vanished and self.rescue_date:
-            expected += (self.rescue_date - missing.vanished).days / DAYS_PER_YEAR
-            one_sided = False
-        if one_sided and child.age_years >= expected:
-            return 0.0  # time since vanishing unknown: any older age fits
-        z = (child.age_years - expected) / self.age_sd_years
-        density = math.exp(-0.5 * z * z) / (self.age_sd_years * math.sqrt(2 * math.pi))
-        if one_sided:
-            density /= math.exp(0.0) / (self.age_sd_years * math.sqrt(2 * math.pi))
-            return math.log10(density) if density > 0 else -math.inf
-        return math.log10(density * AGE_SPAN_YEARS) if density > 0 else -math.inf
 
 
 @dataclass(frozen=True)
@@ -276,9 +235,12 @@ def identify(children: Sequence[RescuedChild], families: Sequence[Family],
         undisputed; ``math.inf`` turns the undisputed step off).
     :param dominance: the factor an undisputed LR must beat every alternative by
         (default: ``threshold``).
+    :param prior: the case-data prior; shares of the ring's areas and period it lacks are
+        counted over these families' missing children
+        (:meth:`PriorSettings.with_base_rates`), and the result prints the prior used.
     """
     model = model or KinshipModel()
-    prior = prior or PriorSettings()
+    prior = (prior or PriorSettings()).with_base_rates(m for f in families for m in f.missing)
     _check_inputs(children, families, typed)
     started = time.perf_counter()
     problem = _Problem(children, families, {k: dict(v) for k, v in typed.items()},
@@ -286,8 +248,9 @@ def identify(children: Sequence[RescuedChild], families: Sequence[Family],
     log10_t = math.log10(threshold) if threshold > 0 else -math.inf
     log10_d = math.log10(dominance if dominance is not None else threshold) \
         if threshold != math.inf else math.inf
-    weights = np.array([[prior.log10_weight(c, slot.child) for slot in problem.slots]
-                        for c in children]).reshape(len(children), len(problem.slots))
+    ring = np.array([prior.ring_log10(slot.child) for slot in problem.slots])
+    weights = np.array([[prior.pair_log10(c, slot.child) for slot in problem.slots]
+                        for c in children]).reshape(len(children), len(problem.slots)) + ring
     undisputed: list[Identification] = []
     fixed_children: set[int] = set()
     fixed_slots: set[int] = set()
@@ -429,3 +392,7 @@ def _without(option: Option, child: int, options: list[Option], problem: _Proble
         if sorted(other.placements) == sorted(rest):
             return other.log10_lr
     return float(sum(problem.matrix[c, s] for c, s in rest))
+
+
+__all__ = ["Identification", "JointResult", "PriorSettings", "RescuedChild", "RingContext",
+           "find_undisputed", "identify"]

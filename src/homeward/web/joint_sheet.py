@@ -25,6 +25,7 @@ from homeward.workflow.joint_identification import (
     Proposal,
     identify_operation,
 )
+from homeward.workflow.ring_context import area_label
 
 
 def open_identification(session: Session, user: User, operation_id: int) -> Operation:
@@ -95,5 +96,15 @@ def identification_sheet(session: Session, user: User, operation_id: int, *,
                           for a, b, v in outcome.sibling_pairs],
         "joint_log10_lr": finite_or_none(outcome.joint_log10_lr),
         "method": outcome.method, "prior": outcome.prior, "threshold": outcome.threshold,
-        "model": outcome.model, "notes": outcome.notes,
+        "ring": _ring(outcome), "model": outcome.model, "notes": outcome.notes,
     }
+
+
+def _ring(outcome: OperationIdentification) -> dict[str, Any]:
+    """The ring's source areas and active period the prior used (codes and dates only)."""
+    ring = outcome.ring
+    return {"source_areas": [{"code": code, "label": area_label(code)}
+                             for code in sorted(ring.source_areas)],
+            "active_from": ring.active_from.isoformat() if ring.active_from else None,
+            "active_to": ring.active_to.isoformat() if ring.active_to else None,
+            "sources": list(ring.sources)}

@@ -103,10 +103,12 @@ class _Builder:
 
 def family_pedigree(report_id: int, relatives: Sequence[TypedRelative], *,
                     sex: str | None, birth_date: dt.date | None,
-                    last_seen_date: dt.date | None) -> FamilyPedigree:
+                    last_seen_date: dt.date | None,
+                    last_seen_place: str | None = None) -> FamilyPedigree:
     """The family of one missing report as a validated pedigree with one missing child.
 
     :param relatives: the report's typed relatives (one profile each), in a stable order.
+    :param last_seen_place: area code of the place last seen (for the prior).
     """
     build = _Builder()
     build.person("father", "male")
@@ -139,7 +141,7 @@ def family_pedigree(report_id: int, relatives: Sequence[TypedRelative], *,
             build.leave_out(relative, "this relationship has no place in the pedigree")
     fid = f"report-{report_id}"
     missing = MissingChild(fid, MISSING, _sex(sex), age_years(birth_date, last_seen_date),
-                           last_seen_date)
+                           last_seen_date, last_seen_place)
     family = Family(fid, Pedigree(build.rows.values()), (missing,), {})
     return FamilyPedigree(family, build.typed, build.notes, build.left_out)
 

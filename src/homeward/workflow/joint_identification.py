@@ -8,7 +8,10 @@ identify`, after dvir's ``jointDVI``/``dviSolve``, Vigeland & Egeland 2021):
 - the operation's rescued children (not yet home) with a stored profile taken for the
   legal purpose, each with its sex and its age at the rescue;
 - every open missing report with at least one typed relative, as a pedigree
-  (workflow/family_pedigree.py), with the missing child's sex, age when vanished and date;
+  (workflow/family_pedigree.py), with the missing child's sex, age when vanished, date
+  and place last seen;
+- the source areas and active period of the ring behind the operation
+  (workflow/ring_context.py), weighed against the shares of all open missing reports;
 
 and returns the proposed identifications with their evidence: the pair's LR on its
 family's pedigree (workflow/joint_evidence.py), the posterior and the LR given the rest
@@ -27,12 +30,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from homeward.config import Settings
 from homeward.kinship.errors import KinshipError
 from homeward.kinship.frequencies import FrequencyTable
 from homeward.kinship.joint import JointResult, PriorSettings, RescuedChild, identify
+from homeward.kinship.joint_prior import RingContext
 from homeward.kinship.model import KinshipModel
 from homeward.kinship.profiles import Profile
 from homeward.registry import audit
@@ -62,6 +66,7 @@ from homeward.workflow.joint_evidence import (
     pair_evidence,
 )
 from homeward.workflow.matching import kinship_setup, record_candidate
+from homeward.workflow.ring_context import location_area, operation_prior
 from homeward.workflow.samples import LEGAL_PURPOSE
 from homeward.workflow.states import CLOSED_CHILD_STATES, CLOSED_REPORT_STATES
 
@@ -138,6 +143,7 @@ class OperationIdentification:
     sibling_pairs: list[tuple[RescuedEntry, RescuedEntry, float]]
     notes: list[str]
     model: dict[str, object]
+    ring: RingContext = field(default_factory=RingContext)
 
 
 def _read(session: Session, cipher: ProfileCipher, *, actor: str, reason: str,
@@ -214,13 +220,15 @@ def _families(session: Session, cipher: ProfileCipher, *, actor: str, reason: st
         by_report[report_id].append(TypedRelative(relative_id, relation, sex, specimen,
                                                   profile_id))
     reports = session.scalars(select(MissingReport).where(
-        MissingReport.id.in_(list(by_report))).order_by(MissingReport.id))
+        MissingReport.id.in_(list(by_report))).order_by(MissingReport.id)
+        .options(selectinload(MissingReport.last_seen_location)))
     families: list[FamilyEntry] = []
     typed: dict[str, dict[str, Profile]] = {}
     for report in reports:
         built = family_pedigree(report.id, by_report[report.id], sex=report.sex,
                                 birth_date=report.birth_date,
-                                last_seen_date=report.last_seen_date)
+                                last_seen_date=report.last_seen_date,
+                                last_seen_place=location_area(report.last_seen_location))
         if not built.typed:
             continue
         families.append(FamilyEntry(report.id, report.external_id, report.jurisdiction,
@@ -262,19 +270,20 @@ def identify_operation(session: Session, operation_id: int, *, actor: str,
             notes.append(f"family of report {fam.report_id} left out: its relatives' "
                          f"genotypes at {locus} do not fit the recorded relationships")
     families = kept
-    prior = PriorSettings(rescue_date=rescue_date)
+    prior = operation_prior(session, operation, rescue_date)
     threshold = settings.screening_lr
     model_info: dict[str, object] = {**model.describe(), "frequency_table": table.name}
     if not rescued or not families:
         return OperationIdentification(operation, [], [e for e, _ in rescued], without,
                                        len(families), 0.0, "nothing to compare",
-                                       prior.describe(), threshold, [], notes, model_info)
+                                       prior.describe(), threshold, [], notes, model_info,
+                                       prior.ring)
     try:
         result = identify([c for _, c in rescued], [f.pedigree.family for f in families],
                           typed, table, model=model, threshold=threshold, prior=prior)
         outcome = OperationIdentification(operation, [], [], without, len(families),
                                           result.joint_log10_lr, result.method, result.prior,
-                                          threshold, [], notes, model_info)
+                                          threshold, [], notes, model_info, prior.ring)
         _fill(session, outcome, result, rescued, families, typed, prior, table, model,
               settings)
     except KinshipError as error:
