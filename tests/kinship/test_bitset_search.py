@@ -94,15 +94,16 @@ def test_bytes_per_profile_by_hand():
 @pytest.mark.parametrize("limit", [0, 1, 2, 3, 7])
 def test_bitsets_count_as_numpy_does(limit):
     """Random genotypes with untyped loci, appended in uneven batches (one with an allele
-    new to every earlier batch), against a NumPy count; duos and couples."""
+    new to every earlier batch), against a NumPy count; duos and couples. 40,003 profiles
+    make three blocks of words, counted in parallel, and a partial last word."""
     rng = np.random.default_rng(20261203 + limit)
-    n_loci, n, n_alleles = 9, 1000, 7
+    n_loci, n, n_alleles = 9, 40_003, 7
     alleles = rng.integers(0, n_alleles - 1, size=(2, n_loci, n))
     alleles[:, 4, 700:] = n_alleles - 1  # first seen in a late batch
     codes = (genotype_index(alleles[0], alleles[1]) + 1).astype(np.uint16)
     codes[rng.random(codes.shape) < 0.1] = 0
     bitsets = AlleleBitsets(n_loci)
-    for start, stop in [(0, 1), (1, 64), (64, 65), (65, 699), (699, n)]:
+    for start, stop in [(0, 1), (1, 64), (64, 65), (65, 699), (699, 20_000), (20_000, n)]:
         bitsets.append(codes[:, start:stop])
     assert len(bitsets) == n
     child = [(0, 1), (2, 2), None, (3, 5), (1, n_alleles - 1), (0, 0), (4, 4), (2, 3), (5, 1)]

@@ -44,8 +44,13 @@ class KinshipModel:
         }
 
 
-def genotype_index(i: np.ndarray | int, j: np.ndarray | int) -> np.ndarray:
-    """Index of the unordered genotype {i, j} among all n(n+1)/2 genotypes."""
+def genotype_index(i: np.ndarray | int, j: np.ndarray | int) -> np.ndarray | int:
+    """Index of the unordered genotype {i, j} among all n(n+1)/2 genotypes (Python ints
+    stay Python ints: a query encodes one genotype per locus, where NumPy's scalar
+    overhead would be most of the cost)."""
+    if type(i) is int and type(j) is int:
+        lo, hi = (i, j) if i <= j else (j, i)
+        return hi * (hi + 1) // 2 + lo
     lo = np.minimum(i, j)
     hi = np.maximum(i, j)
     return hi * (hi + 1) // 2 + lo

@@ -199,7 +199,8 @@ class ProfileIndex:
             if genotype is None:
                 continue
             model = self.locus_models[i]
-            if any(a not in model.codes for a in genotype):
+            known = model.codes
+            if genotype[0] not in known or genotype[1] not in known:
                 model = self._extend(i, genotype)
             a, b = model.encode(genotype)
             code = int(genotype_index(a, b)) + 1
