@@ -64,9 +64,9 @@ class ReferenceBlock:
     the range of the context's children scored against them (all when ``None``)."""
 
     partition: int
-    sample_ids: tuple[str, ...]
+    sample_ids: np.ndarray  # of str: one buffer to send, not a million Python strings
     codes: np.ndarray
-    partner_ids: tuple[str, ...] | None = None
+    partner_ids: np.ndarray | None = None
     partner_codes: np.ndarray | None = None
     block: int | None = None  # the block of references (partitions share it); default
     children: tuple[int, int] | None = None
@@ -114,12 +114,13 @@ def searcher(context: SearchContext, block: ReferenceBlock
         if block.partner_ids is None or block.partner_codes is None:
             raise ValueError(f"partition {block.partition}: a couple block needs partners")
         base = ProfileIndex(context.frequencies, context.loci, context.model)
-        couples = list(zip(block.sample_ids, block.partner_ids, strict=True))
+        couples = list(zip(block.sample_ids.tolist(), block.partner_ids.tolist(),
+                           strict=True))
         couple_index = CoupleIndex.from_codes(base, block.codes, block.partner_codes, couples)
         positions = {couple: i for i, couple in enumerate(couples)}
         return (lambda child: couple_index.search(child, k=context.k)), \
             (lambda sample, partner: positions[(sample, partner)])
-    index = ProfileIndex.from_codes(block.codes, block.sample_ids, context.frequencies,
+    index = ProfileIndex.from_codes(block.codes, block.sample_ids.tolist(), context.frequencies,
                                     context.loci, context.model)
     return (lambda child: index.search(child, context.relationship, k=context.k)), \
         (lambda sample, _: index.position(sample))
@@ -193,9 +194,10 @@ def partition_blocks(codes: np.ndarray, sample_ids: Sequence[str], size: int, *,
     for number, start in enumerate(range(0, len(sample_ids), size)):
         stop = min(start + size, len(sample_ids))
         blocks.append(ReferenceBlock(
-            number, tuple(sample_ids[start:stop]),
+            number, np.asarray(sample_ids[start:stop], dtype=str),
             np.ascontiguousarray(codes[:, start:stop]),
-            tuple(partner_ids[start:stop]) if partner_ids is not None else None,
+            np.asarray(partner_ids[start:stop], dtype=str) if partner_ids is not None
+            else None,
             np.ascontiguousarray(partner_codes[:, start:stop])
             if partner_codes is not None else None))
     return blocks
