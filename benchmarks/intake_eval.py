@@ -2,7 +2,7 @@
 
     python benchmarks/intake_eval.py [--mistakes] [--part main|held_aside|both]
 
-The measure is the real set in ``benchmarks/data/intake_real`` (68 news pages found with the
+The measure is the real set in ``benchmarks/data/intake_real`` (81 news pages found with the
 search tool and stored as retrieved, hand-labelled; see its README): precision, recall and
 F1 per field, pairwise grouping, and how many cumulative figures were counted as incidents,
 on the main part and on the held-aside part (a third of the pages, chosen by a hash of the

@@ -123,8 +123,23 @@ def _date_gap_days(a: str | None, b: str | None) -> int | None:
     return abs((first - second).days)
 
 
-def same_incident(a: IncidentReport, b: IncidentReport) -> bool:
+def _report_gap_days(a: IncidentReport, b: IncidentReport) -> int | None:
+    """Days between two reports' dates; a report dated "on July 15" without a year is at
+    least in another incident than one dated December (any year)."""
     gap = _date_gap_days(a.date, b.date)
+    if gap is not None:
+        return gap
+    for undated, dated in ((a, b), (b, a)):
+        if undated.date is None and undated.date_without_year and dated.date \
+                and len(dated.date) >= 7:
+            months = abs(int(undated.date_without_year[2:4]) - int(dated.date[5:7]))
+            if min(months, 12 - months) > 1:
+                return 400
+    return None
+
+
+def same_incident(a: IncidentReport, b: IncidentReport) -> bool:
+    gap = _report_gap_days(a, b)
     if gap is not None and gap > 45:
         return False
     equal: list[str] = []
@@ -161,7 +176,7 @@ def part_of(part: IncidentReport, whole: IncidentReport) -> bool:
     """A province's or a city's front of a national operation: its figures are a share of the
     whole's (none larger, one smaller), in the same month, and the two name the same case
     (“8·30”) or the same number of provinces acting together."""
-    gap = _date_gap_days(part.date, whole.date)
+    gap = _report_gap_days(part, whole)
     if gap is None or gap > 45:
         return False
     shares = [(part.counts[n], whole.counts[n]) for n in _KEY_FIELDS
@@ -177,7 +192,7 @@ def part_of(part: IncidentReport, whole: IncidentReport) -> bool:
 def _linked(a: IncidentReport, b: IncidentReport) -> bool:
     if same_incident(a, b) or part_of(a, b) or part_of(b, a):
         return True
-    gap = _date_gap_days(a.date, b.date)
+    gap = _report_gap_days(a, b)
     return (gap is None or gap <= 45) and bool(case_codes(a.text) & case_codes(b.text))
 
 

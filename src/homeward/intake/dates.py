@@ -245,6 +245,13 @@ _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1
                        r"(?=[/_.-]|\d{2,}|$)")
 
 
+# "/english/2005/Feb/119852.htm": a month written as its English abbreviation
+_URL_MONTH_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|"
+                             r"Nov|Dec)[a-z]*/", re.I)
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                        "nov", "dec")
+
+
 def date_in_url(url: str | None) -> dt.date | None:
     """The publication day (or the first of the month) that a news site writes in its URL."""
     if not url:
@@ -252,7 +259,11 @@ def date_in_url(url: str | None) -> dt.date | None:
     path = url.split("://", 1)[-1].split("/", 1)[-1]
     match = _URL_DATE.search(path)
     if match is None:
-        return None
+        named = _URL_MONTH_NAME.search(path)
+        if named is None:
+            return None
+        return dt.date(int(named.group(1)),
+                       _MONTH_ABBREVIATIONS.index(named.group(2).lower()) + 1, 1)
     year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
     try:
         return dt.date(year, month, day)

@@ -119,6 +119,37 @@ def from_bytes_named(data: bytes, name: str, url: str | None = None) -> Document
 
 
 _SENTENCE_END = re.compile(r"[.!?:：。！？\"”’）)]\s*$")
+# Sentences ended inside a line: a paragraph whose last words are an agency credit ("—AP")
+# or that the crawler cut mid-sentence is still a story paragraph.
+_INNER_SENTENCE_END = re.compile(r"[.!?。！？][\"”’]?\s+(?=[A-Z\"“‘\u4e00-\u9fff])|[。！？]")
+_MIN_INNER_ENDS = 2
+_MIN_PARAGRAPH_WORDS = 20
+
+
+_CONTINUATION = re.compile(r"^[a-z0-9(\"“]")
+# on a hard-wrapped page, a line ending in a comma or a small word goes on in the next one
+# ("traded in infants from Yunnan," / "Fujian, Guizhou, Sichuan,")
+_OPEN_END = re.compile(r"(?:,|;|\b(?:and|or|of|in|from|the|a|an|to|by|for|with|at))$")
+_MIN_WRAPPED_LINES = 3
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """Hard-wrapped English paragraphs joined again: a line that ends no sentence and is
+    followed by one that starts in lower case ("sentenced 51 members of" / "a ring for ...")
+    is one line cut by the crawler or the sender's mail client; on a page wrapped so, a line
+    ending in a comma or a small word is joined to the next too."""
+    wrapped = sum(1 for line in lines if _CONTINUATION.match(line)) >= _MIN_WRAPPED_LINES
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        continues = bool(_CONTINUATION.match(line)) \
+            or (wrapped and bool(_OPEN_END.search(previous)) and line[:1].isalnum())
+        if previous and line and previous.isascii() and line.isascii() \
+                and not _SENTENCE_END.search(previous) and continues:
+            joined[-1] = f"{previous} {line}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def story_lines(text: str) -> str:
@@ -127,11 +158,14 @@ def story_lines(text: str) -> str:
     Saved pages keep menus, share buttons, "related" lists and adverts as short lines without
     a full stop; a story line ends a sentence. The first line is the headline.
     """
-    lines = [line.strip() for line in text.splitlines()]
+    lines = _unwrapped([line.strip() for line in text.splitlines()])
     kept = [lines[0]] if lines else []
     for line in lines[1:]:
         words = len(line.split()) if line.isascii() else len(line) // 2
-        if line and _SENTENCE_END.search(line) and words >= 6:
+        ended = bool(_SENTENCE_END.search(line)) and words >= 6
+        paragraph = words >= _MIN_PARAGRAPH_WORDS \
+            and len(_INNER_SENTENCE_END.findall(line)) >= _MIN_INNER_ENDS
+        if line and (ended or paragraph):
             kept.append(line)
     return "\n\n".join(kept)
 

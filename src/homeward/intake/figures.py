@@ -33,9 +33,20 @@ _DETAIN = r"(?:detained|detaining|detain|arrested|arresting|arrest|apprehended|c
           r"captured|nabbed|rounded up|taken into custody|held|seized|seizing)"
 _PASSIVE = r"(?:were|have been|had been|was|being|are|got)\s+(?:\w+\s+)?"
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.",
+           "Oct.", "Nov.", "Dec.")
+# "on December 18 in nine provinces", "in December 2011 police ...": a day or a year
+_NOT_AFTER_MONTH = "".join(rf"(?<!{re.escape(month)} )" for month in _MONTHS) + \
+    r"(?<![-/.:]\d)(?<![-/.:])"  # nor the day of "2018-01-26", the minutes of "10:30"
+# words between a number and what it counts, never another number
+_FILLER = r"(?:(?!\d)[\w'-]+\s+)"
+
 _EN: dict[str, list[re.Pattern[str]]] = {
     "children_rescued": [
         re.compile(rf"\b{_RESCUE}\s+(?:(?:of\s+)?\w+\s+)?{_N}\s+{_ADJ}{_CHILD}\b", re.I),
+        # "Police rescued 41 of the infants in March"
+        re.compile(rf"\b{_RESCUE}\s+{_N}\s+of\s+(?:the|these|those)\s+{_ADJ}{_CHILD}", re.I),
         re.compile(rf"\b{_N}\s+{_ADJ}{_CHILD}\s+(?:\w+\s+)?{_PASSIVE}{_RESCUE}\b", re.I),
         re.compile(rf"\b{_N}\s+{_ADJ}{_CHILD}\s+{_RESCUE}\b", re.I),
         re.compile(rf"\b{_RESCUE}\s+{_ADJ}{_CHILD}[^.;]{{0,40}}?\bnumbering\s+{_N}", re.I),
@@ -51,7 +62,9 @@ _EN: dict[str, list[re.Pattern[str]]] = {
     ],
     "suspects_detained": [
         re.compile(rf"\b{_DETAIN}\s+(?:\w+\s+)?{_N}\s+{_ADJ}{_SUSPECT}\b", re.I),
-        re.compile(rf"\b{_N}\s+{_ADJ}{_SUSPECT}\s+(?:\w+\s+)?{_PASSIVE}{_DETAIN}\b", re.I),
+        # "40 suspected members of which have been arrested"
+        re.compile(rf"\b{_N}\s+{_ADJ}{_SUSPECT}\s+(?:of (?:which|whom)\s+|\w+\s+)?{_PASSIVE}"
+                   rf"{_DETAIN}\b", re.I),
         re.compile(rf"\b{_N}\s+{_ADJ}{_SUSPECT}\s+{_DETAIN}\b", re.I),
         re.compile(rf"\b{_DETAIN}\b[^.;]{{0,60}}?\b{_N}\s+{_ADJ}suspects\b", re.I),
         re.compile(rf"\btak(?:e|es|ing|en)\s+{_N}\s+{_ADJ}{_SUSPECT}\s+into custody\b", re.I),
@@ -62,27 +75,33 @@ _EN: dict[str, list[re.Pattern[str]]] = {
     ],
     "officers": [
         # "In 2019 police ..." is a year, "call 110 police" a telephone number
-        re.compile(rf"(?<!\bin )(?<!\bIn )(?<!since )(?<!call )(?<!dial )\b{_N}\s+"
-                   rf"(?:[\w'-]+\s+){{0,2}}?(?:police officers|officers|policemen|"
+        re.compile(rf"(?<!\bin )(?<!\bIn )(?<!since )(?<!call )(?<!dial ){_NOT_AFTER_MONTH}"
+                   rf"\b{_N}\s+{_FILLER}{{0,2}}?(?:police officers|officers|policemen|"
                    rf"police personnel|police|personnel|investigators|agents)\b", re.I),
     ],
     "provinces_involved": [
-        re.compile(rf"\b{_N}\s+(?:[\w'-]+\s+){{0,2}}?(?:provinces|provincial-level regions|"
-                   rf"provincial regions|province-level regions)\b", re.I),
+        re.compile(rf"{_NOT_AFTER_MONTH}\b{_N}\s+{_FILLER}{{0,2}}?(?:provinces|"
+                   rf"provincial-level regions|provincial regions|province-level regions)\b",
+                   re.I),
+        re.compile(r"\b(\d+)-province\b", re.I),
     ],
 }
 _ZQ = r"(?:共|共计|近|约|逾|超过|了|出|成功)*"
 _ZARREST = r"(?:抓获|刑事拘留|刑拘|逮捕|抓捕|缉拿|拘留|拘捕|查获)"
 _ZN = r"(\d+)(?:余|多)?"
-_ZCHILD = r"(?:被拐(?:卖|骗)?的?)?(?:儿童|婴儿|婴幼儿|孩子|小孩|男婴|女婴|幼童|未成年人|男孩|女孩)"
+_ZCHILD = r"(?:被拐(?:卖|骗)?的?)?(?:聋哑)?(?:儿童|婴儿|婴幼儿|孩子|小孩|男婴|女婴|幼童|" \
+          r"未成年人|男孩|女孩|学生)"
 # 解救 as a verb; "解救行动", "解救工作" name the operation or the work ("清查解救行动，...救助
 # 流浪乞讨未成年人135名" counts children helped, none of them rescued from traffickers).
-_ZRESCUE = r"解救(?!行动|工作|任务|专项|活动|方案)"
+_ZRESCUE = r"(?:解救|救出)(?!行动|工作|任务|专项|活动|方案)"
+# "13名被人贩子从四川凉山一带拐卖的婴儿被警方成功解救": a clause between the count and the noun
+_ZCLAUSE = r"(?:[^，。；,\d]{0,24}?的)?"
+_ZSUSPECT = r"(?:涉案|拐卖|涉拐)?(?:犯罪)?(?:嫌疑人|嫌犯|疑犯|人贩子|人贩|贩婴者|团伙成员|人员)"
 _ZH: dict[str, list[re.Pattern[str]]] = {
     "children_rescued": [
         re.compile(rf"{_ZRESCUE}{_ZQ}{_ZCHILD}{_ZQ}{_ZN}(?:名|个|人)"),
         re.compile(rf"{_ZRESCUE}{_ZQ}{_ZN}(?:名|个)(?:被拐(?:卖|骗)?的?)?{_ZCHILD}"),
-        re.compile(rf"{_ZN}名{_ZCHILD}(?:被|获|得到)(?:成功)?解救"),
+        re.compile(rf"{_ZN}名{_ZCLAUSE}{_ZCHILD}(?:被|获|得到)[^，。；,\d]{{0,6}}?解救"),
         re.compile(rf"{_ZRESCUE}[^。；]*?(?<!妇女){_ZCHILD}{_ZQ}{_ZN}(?:名|个|人)"),
     ],
     "women_rescued": [
@@ -90,10 +109,12 @@ _ZH: dict[str, list[re.Pattern[str]]] = {
         re.compile(rf"{_ZRESCUE}[^。；]*?{_ZN}名(?:被拐(?:卖)?的?)?妇女"),
     ],
     "suspects_detained": [
-        re.compile(rf"{_ZARREST}{_ZQ}(?:涉案|拐卖|涉拐)?(?:犯罪)?(?:嫌疑人|嫌犯|"
-                   rf"人贩子|团伙成员|人员){_ZQ}{_ZN}(?:名|人)"),
+        re.compile(rf"{_ZARREST}{_ZQ}{_ZSUSPECT}{_ZQ}{_ZN}(?:名|人)"),
         re.compile(rf"{_ZARREST}{_ZQ}{_ZN}(?:名|人)"),
         re.compile(rf"{_ZN}名(?:犯罪)?(?:嫌疑人|嫌犯)(?:被|已被)(?:抓获|刑事拘留|逮捕|刑拘)"),
+        # "14名犯罪嫌疑人全部落网", "抓获……章某、朱某等9人"
+        re.compile(rf"{_ZN}名{_ZSUSPECT}(?:全部|均已|已|相继|悉数)?(?:落网|归案)"),
+        re.compile(rf"{_ZARREST}[^，。；,]{{0,30}}?等{_ZN}(?:名|人)"),
     ],
     "officers": [
         re.compile(rf"(?:出动|调集|投入|组织)(?:了)?(?:警力|民警|公安民警){_ZQ}{_ZN}(?:名|人)"),
@@ -295,12 +316,20 @@ def ages_in(text: str) -> list[int]:
 
 
 
-# Outlets and bylines name a city that is not a place of the story ("the Guangzhou Daily
-# reported", "Chongqing Morning Post", "By ZHENG CAIXIONG in Guangzhou", "广州日报").
+# Outlets, bylines, datelines and people name a city that is not a place of the story ("the
+# Guangzhou Daily reported", "Chongqing Morning Post", "By ZHENG CAIXIONG in Guangzhou",
+# "广州日报").
 _OUTLET = re.compile(r"\b(?:[A-Z][a-z]+ ){1,2}(?:Daily|Morning Post|Evening News|Evening Post|"
-                     r"City News|Times|Television|TV)\b|"
+                     r"City News|News|Times|Television|TV)\b|"
+                     # a person named with an age ("Su Tonghua, 21,"), not a city
+                     r"\b[A-Z][a-z]+ [A-Z][a-z]+(?=, \d{1,2},)|"
                      r"\bBy [A-Z][A-Za-z ]{2,40}? in [A-Z][a-z]+\b|"
-                     r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|早报|都市报|电视台)")
+                     r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|早报|都市报|电视台)|"
+                     # datelines name where the story was filed: "BEIJING (AP) —",
+                     # "新华社北京3月9日电", "人民网呼和浩特6月24日电"
+                     r"^[A-Z]{3,}(?: [A-Z]{3,})?(?:, [A-Z][a-z]+)?\s*(?:\([A-Za-z ]+\))?\s*[-–—]|"
+                     r"(?:新华社|新华网|中新社|中新网|人民网|中国新闻网|央视网|香港中通社)"
+                     r"[\u4e00-\u9fff]{2,5}\d{1,2}月\d{1,2}日电")
 
 
 def _without_outlets(sentence: str) -> str:

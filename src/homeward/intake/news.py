@@ -47,7 +47,7 @@ _PERIOD_EN = re.compile(
     r"\b[Ii]n \d{4}(?=[^.]*\b(?:nationwide|across the country|across China)\b)", re.I)
 _PERIOD_ZH = re.compile(
     r"自?\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|至今|起)|(?:\d{4}年)?(?:至|到)\d{4}年|"
-    r"(?:去年|近年|近\d+年|近几年|多年|\d{4}年全年|全年|历年)(?:以来|来)?|今年以来|"
+    r"(?:去年(?!\d{1,2}月)|近年|近\d+年|近几年|多年|\d{4}年全年|全年|历年)(?:以来|来)?|今年以来|"
     r"截至[^，。,]{0,12}|累计|据统计|以来|"
     r"(?:^|，|,)\d{4}年(?!\d{0,2}月)")
 # "this year" alone is as often the year of a raid ("in mid July of this year").
@@ -70,6 +70,11 @@ _SUB_CASE_EN = re.compile(r"\b(?:one|another|the other|the first|the second|a se
                           r"the smaller|a separate)\s+(?:[\w-]+\s+)?(?:ring|gang|network|case|"
                           r"group|route|bust)\b|\bin one case\b|\bof (?:them|these)\b|"
                           r"\b(?:rings?|gangs?|networks?)\b.*\broute\b|\broute\b", re.I)
+# "Earlier this month, Inner Mongolia arrested 95 people ...": another, earlier operation
+# told in passing, whose figures and places are not this one's.
+_EARLIER_OPERATION = re.compile(r"^(?:Earlier|Late|Last) (?:this |last )?(?:week|month)\b|"
+                                r"^Earlier this year\b|^(?:上月|上周|本月初|月初)(?:初|底)?[，,]",
+                                re.I)
 _SUB_CASE_ZH = re.compile(r"其中|另一|第\d+起|分别|一线")
 _AGENCY_EN = re.compile(
     r"\b((?:the )?(?:[A-Z][\w'-]+ ){0,5}(?:Ministry|Bureau|Department|Foundation|Procuratorate|"
@@ -147,7 +152,8 @@ def statistic_in(sentence: Sentence, article: str) -> Statistic | None:
     ring" dates an investigation)."""
     text = sentence.normalised
     written = to_simplified(sentence.text)
-    period = _longest((_PERIOD_ZH if sentence.chinese else _PERIOD_EN).finditer(written))
+    period = _longest(m for m in (_PERIOD_ZH if sentence.chinese else _PERIOD_EN).finditer(written)
+                      if not _qualifies_superlative(written, m))
     weak = _WEAK_PERIOD.search(written)
     counts = loose_counts(text, sentence.chinese)
     cases = _first_int(_CASES[sentence.chinese], text)
@@ -172,6 +178,17 @@ def statistic_in(sentence: Sentence, article: str) -> Statistic | None:
     return Statistic(article=article, text=sentence.text,
                      period=found.group(0).strip() if found else "",
                      children=children, women=women, cases=cases, gangs=gangs)
+
+
+# "专项行动以来的全国最大宗贩卖婴儿案", "the biggest bust since 2009": the period measures a
+# record, it does not make the figures cumulative.
+_SUPERLATIVE_AFTER = re.compile(r"^的?(?:全国|国内)?(?:最|首)")
+_SUPERLATIVE_BEFORE = re.compile(r"\b(?:largest|biggest|most|first)\b[^.;,]{0,50}$", re.I)
+
+
+def _qualifies_superlative(text: str, period: re.Match[str]) -> bool:
+    return bool(_SUPERLATIVE_AFTER.search(text[period.end():period.end() + 8])
+                or _SUPERLATIVE_BEFORE.search(text[max(0, period.start() - 60):period.start()]))
 
 
 def _longest(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
@@ -210,6 +227,8 @@ def _incident(document: Document, story: list[tuple[Sentence, Figures]]) -> Inci
     dated: list[DatedMention] = []
     told_children: int | None = None  # "20 children who had been abducted ..." said before
     for sentence, figures in story:
+        if _EARLIER_OPERATION.search(sentence.text):
+            continue
         if "children_rescued" not in figures.counts and told_children is not None \
                 and rescues_those_children(sentence.normalised):
             figures.counts["children_rescued"] = told_children

@@ -14,6 +14,8 @@ import cn2an
 from text_to_num import alpha2digit
 
 _ZH_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+# 廿 and 卅 (twenty, thirty) in Hong Kong and Taiwan copy: "廿三人" is 23
+_ZH_TENS = re.compile(r"([廿卅])(?=[一二三四五六七八九]?(?:[名个人岁年月日号宗元]))")
 _ZH_COUNTERS = ("名|个|人|岁|周岁|年|月|日|号|省|宗|家|元|块|天|座|市|县|批|次|户|对|辆|条|"
                 "位|余|多|来|岁半|名次")
 _ZH_NUMBER = re.compile(rf"[{_ZH_DIGITS}]+(?=(?:{_ZH_COUNTERS}))")
@@ -25,6 +27,9 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _VAGUE = re.compile(r"(\b(?:thousands|hundreds|millions|tens|dozens|scores)\b)", re.I)
 _SMALL = re.compile(r"\b(one|two|One|Two)\b(?!\s+of\b)(?=\s+[a-z])")
 _SMALL_VALUES = {"one": "1", "two": "2"}
+# "a nine-province operation", "a five-member gang": a number word joined to what it counts
+_HYPHEN_COUNT = re.compile(r"\b([A-Za-z]+(?:-[A-Za-z]+)?)-(?=(?:provinces?|provincial|regions?|"
+                           r"members?|cities|city)\b)")
 _SCALES = {"万": 10_000, "亿": 100_000_000, "thousand": 1_000, "million": 1_000_000,
            "billion": 1_000_000_000}
 
@@ -41,6 +46,14 @@ def _zh_to_digits(match: re.Match[str]) -> str:
         return run
 
 
+def _hyphen_count(match: re.Match[str]) -> str:
+    word = match.group(1)
+    digits = alpha2digit(word.replace("-", " "), "en")
+    if not digits.isdigit():
+        digits = _SMALL_VALUES.get(word.lower(), word)
+    return f"{digits}-"
+
+
 def _scale(match: re.Match[str]) -> str:
     value = float(match.group(1)) * _SCALES[match.group(2).lower()]
     return str(round(value))
@@ -48,6 +61,7 @@ def _scale(match: re.Match[str]) -> str:
 
 def normalise_numbers(text: str) -> str:
     """The text with every number written as plain digits (no thousands separators)."""
+    text = _ZH_TENS.sub(lambda m: "二十" if m.group(1) == "廿" else "三十", text)
     text = _ZH_NUMBER.sub(_zh_to_digits, text)
     text = _WAN_RANGE.sub(lambda m: f"{m.group(1)}{m.group(4)}{m.group(2)}{m.group(3)}{m.group(4)}",
                           text)
@@ -61,6 +75,7 @@ def normalise_numbers(text: str) -> str:
                        for part in parts)
         # alpha2digit leaves the small words alone; "one of" and "one-child" stay words.
         text = _SMALL.sub(lambda m: _SMALL_VALUES[m.group(1).lower()], text)
+        text = _HYPHEN_COUNT.sub(_hyphen_count, text)
     return text
 
 
