@@ -230,14 +230,14 @@ def test_the_name_index_rechecks_in_the_background_and_serves_meanwhile(factory,
 
     index = NameIndex(recheck_seconds=0.0)
     release = threading.Event()
-    rebuild = index._rebuild_if_changed
+    catch_up = index._catch_up
 
-    def held_rebuild(session):
+    def held_catch_up(session):
         if threading.current_thread().name == "name-index-recheck":
             release.wait(10)  # the background re-check is held until the search answered
-        rebuild(session)
+        catch_up(session)
 
-    index._rebuild_if_changed = held_rebuild
+    index._catch_up = held_catch_up
     with factory() as session:
         assert [h.report_id for h in index.search(session, "林梅")] == [world.other_report_id]
         session.commit()

@@ -1,135 +1,178 @@
 """Fuzzy search of published missing children by name: characters or pinyin, any order.
 
-``张小宝``, ``Zhang Xiaobao``, ``zhang xiao bao`` and ``xiaobao zhang`` all find the same
-child: every name is reduced to toneless pinyin letters in two orders (surname first and
-given name first) and compared with rapidfuzz's normalised Indel similarity. The index
-holds ids and keys only; rows are re-read from the database so that a closed alert
-disappears at once.
+The index (:class:`NameIndex`) holds keys and report ids only, in a
+:class:`~homeward.web.name_matching.NameTable` (how names are keyed, scored and ordered
+is told there); the rows of the hits are re-read from the database by primary key, so a
+closed alert disappears at once.
 
-Speed: the similarity is 200·LCS/(len a + len b), and the longest common subsequence can
-never exceed the letters two keys share counted with multiplicity. A compiled pass over a
-letter-count matrix keeps only the keys whose bound reaches the cut-off, so rapidfuzz
-scores a few thousand keys instead of every name, with exactly the same results.
+Keeping up with the registry, at a cost that does not grow with it:
+
+- *change feed* (every ``recheck_seconds``, in a background thread): the newest audit
+  sequence number and the newest report id, two index look-ups. When either moved, the
+  reports named by the new audit events (``missing_report`` events, and events whose
+  details name a ``report_id``, such as a geo-alert's publication) and the reports with
+  new ids are re-read by primary key and changed in the table (a bulk load of
+  ``REBUILD_AT`` reports or a quarter of the table is read whole instead). The audit
+  chain's head is taken under a lock held to commit (homeward.registry.audit), so its
+  sequence numbers become visible in order and none is passed over.
+- *reconciliation* (every ``reconcile_seconds``, and after :meth:`NameIndex.invalidate`):
+  the published ids, in blocks of ``ID_BLOCK`` consecutive ids, are summed up by the
+  database (a count and a sum of hashed ids per block, :func:`block_digests`) and
+  compared with the table's; the ids of the blocks that differ are read and those
+  that differ re-read. It catches what no audit event names (SQL run by hand, an
+  import that writes no events, a found child's geo-alert closing the report's page),
+  and costs the database one pass over the table every few minutes, not every check.
+
+The first search builds the table from every published report, read in id order, each
+distinct name turned into keys once (pinyin is the slow part, and names repeat).
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import re
+import math
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
-import numba
 import numpy as np
-from pypinyin import lazy_pinyin
-from rapidfuzz import fuzz, process
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Engine, func, literal, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from homeward.registry.models import MissingReport
-from homeward.workflow.cases import HAN
+from homeward.registry.models import AuditEvent, MissingReport
+from homeward.web.name_matching import Hit, NameMatcher, NameTable, name_keys, query_key
 from homeward.workflow.states import PUBLIC_REPORT_STATES
 
-NOT_LETTER = re.compile(r"[^a-z]")
+__all__ = ["PUBLIC_STATES", "Hit", "NameIndex", "NameMatcher", "name_keys", "query_key"]
+
 PUBLIC_STATES = PUBLIC_REPORT_STATES
+READ_CHUNK = 5_000  # ids per IN list when reports are re-read
+REBUILD_AT = 50_000  # changed reports from which a bulk load is read whole (and keyed once)
+ID_BLOCK = 1 << 14  # consecutive report ids summed up together by the reconciliation
+ID_MIX, ID_PRIME = 2_654_435_761, 4_294_967_291  # hash of an id: id·MIX mod PRIME
+NAME_COLUMNS = (MissingReport.id, MissingReport.child_name_zh,
+                MissingReport.child_name_pinyin, MissingReport.child_name)
 
 
-def name_keys(zh: str | None, latin: str | None) -> list[str]:
-    """The comparison keys of one name: surname-first and given-name-first letters."""
-    if zh and HAN.search(zh):
-        syllables = [NOT_LETTER.sub("", s.lower()) for s in lazy_pinyin(zh)]
-        return ["".join(syllables), "".join(syllables[1:] + syllables[:1])]
-    words = [NOT_LETTER.sub("", w) for w in (latin or "").lower().split()]
-    words = [w for w in words if w]
-    if not words:
-        return []
-    return ["".join(words), "".join(words[1:] + words[:1])]
+class FeedHead(NamedTuple):
+    """How far the index has read: the newest audit sequence number and report id."""
 
-
-def query_key(query: str) -> str:
-    if HAN.search(query):
-        return NOT_LETTER.sub("", "".join(lazy_pinyin(query)).lower())
-    return NOT_LETTER.sub("", query.lower())
-
-
-@dataclass
-class Hit:
+    audit_seq: int
     report_id: int
-    score: float
 
 
-def letter_counts(keys: list[str]) -> np.ndarray:
-    counts = np.zeros((len(keys), 26), dtype=np.uint8)
-    for row, key in enumerate(keys):
-        for letter in key.encode("ascii"):
-            counts[row, letter - 97] = min(255, counts[row, letter - 97] + 1)
-    return counts
+def feed_head(session: Session) -> FeedHead:
+    return FeedHead(session.scalar(select(func.max(AuditEvent.seq))) or 0,
+                    session.scalar(select(func.max(MissingReport.id))) or 0)
 
 
-@numba.njit(cache=True, nogil=True)
-def _passing_bound(counts: np.ndarray, lengths: np.ndarray, query: np.ndarray,
-                   query_length: int, cutoff: float) -> np.ndarray:  # pragma: no cover - jit
-    out = np.empty(len(lengths), dtype=np.int64)
-    found = 0
-    for row in range(len(lengths)):
-        total = lengths[row] + query_length
-        shortest = min(lengths[row], query_length)
-        if 200.0 * shortest < cutoff * total:
-            continue
-        shared = 0
-        for letter in range(26):
-            shared += min(counts[row, letter], query[letter])
-        if 200.0 * shared >= cutoff * total:
-            out[found] = row
-            found += 1
-    return out[:found]
+def reports_changed_since(session: Session, since: FeedHead, head: FeedHead) -> set[int]:
+    """The reports that audit events after ``since`` name, and those with newer ids."""
+    changed: set[int] = set()
+    if head.audit_seq > since.audit_seq:
+        events = session.execute(
+            select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.details).where(
+                AuditEvent.seq > since.audit_seq, AuditEvent.seq <= head.audit_seq,
+                or_(AuditEvent.entity == "missing_report",
+                    AuditEvent.details.contains('"report_id"'))))
+        for entity, entity_id, details in events:
+            if entity == "missing_report" and entity_id.isdigit():
+                changed.add(int(entity_id))
+            if '"report_id"' in details:
+                named = json.loads(details).get("report_id")
+                if isinstance(named, int):
+                    changed.add(named)
+    if head.report_id > since.report_id:
+        changed.update(session.scalars(select(MissingReport.id).where(
+            MissingReport.id > since.report_id, MissingReport.id <= head.report_id)))
+    return changed
 
 
-class NameMatcher:
-    """Distinct lowercase-letter keys, scored against a query (rapidfuzz ``fuzz.ratio``)."""
+def published_keys(session: Session, report_ids: Iterable[int]) -> dict[int, list[str] | None]:
+    """Each report's keys, or None when it is not published (or does not exist)."""
+    wanted = sorted(set(report_ids))
+    found: dict[int, list[str] | None] = dict.fromkeys(wanted)
+    for start in range(0, len(wanted), READ_CHUNK):
+        rows = session.execute(select(*NAME_COLUMNS).where(
+            MissingReport.id.in_(wanted[start:start + READ_CHUNK]), MissingReport.published))
+        for report_id, zh, pinyin, name in rows:
+            found[report_id] = name_keys(zh, pinyin or name)
+    return found
 
-    def __init__(self, keys: list[str]) -> None:
-        self.keys = keys
-        self.counts = letter_counts(keys)
-        self.lengths = np.array([len(k) for k in keys], dtype=np.int64)
 
-    def match(self, key: str, *, limit: int, cutoff: float) -> list[tuple[int, float]]:
-        """(key index, score) of the best keys scoring at least ``cutoff``."""
-        if not self.keys:
-            return []
-        query = letter_counts([key])[0]
-        rows = _passing_bound(self.counts, self.lengths, query, len(key), cutoff)
-        found = process.extract(key, [self.keys[r] for r in rows], scorer=fuzz.ratio,
-                                limit=limit, score_cutoff=cutoff)
-        return [(int(rows[i]), score) for _, score, i in found]
+def all_published_keys(session: Session, *, chunk: int = 100_000
+                       ) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(report id, keys) of every published report in id order, a keyset page of
+    ``chunk`` rows at a time; each distinct name is keyed once (through Core: the ORM's
+    row handling tripled the time at 2,000,000 reports)."""
+    keyed: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+    latin = func.coalesce(MissingReport.child_name_pinyin, MissingReport.child_name)
+    last = 0
+    while True:
+        rows = session.connection().execute(
+            select(MissingReport.id, MissingReport.child_name_zh, latin)
+            .where(MissingReport.published, MissingReport.id > last)
+            .order_by(MissingReport.id).limit(chunk)).all()
+        for report_id, zh, name in rows:
+            keys = keyed.get((zh, name))
+            if keys is None:
+                keys = keyed[zh, name] = tuple(name_keys(zh, name))
+            yield report_id, keys
+        if len(rows) < chunk:
+            return
+        last = rows[-1][0]
+
+
+def block_digests(session: Session) -> dict[int, tuple[int, int]]:
+    """Block of ``ID_BLOCK`` ids → (published reports, sum of their hashed ids)."""
+    block = MissingReport.id // ID_BLOCK
+    rows = session.connection().execute(
+        select(block, func.count(), func.sum(
+            MissingReport.id * literal(ID_MIX, BigInteger) % literal(ID_PRIME, BigInteger)))
+        .where(MissingReport.published).group_by(block))
+    return {int(b): (int(n), int(total)) for b, n, total in rows}
+
+
+def table_digests(report_ids: np.ndarray) -> dict[int, tuple[int, int]]:
+    """:func:`block_digests` of the reports in a table."""
+    blocks, first, counts = np.unique(report_ids // ID_BLOCK, return_index=True,
+                                      return_counts=True)
+    sums = np.add.reduceat(report_ids * ID_MIX % ID_PRIME, first) if len(first) else first
+    return {int(b): (int(n), int(t)) for b, n, t in zip(blocks, counts, sums, strict=True)}
 
 
 class NameIndex:
-    """In-process index of published reports' names, rebuilt when publication changes."""
+    """In-process index of published reports' names, kept up with the registry's changes."""
 
-    def __init__(self, recheck_seconds: float = 2.0) -> None:
+    def __init__(self, recheck_seconds: float = 2.0,
+                 reconcile_seconds: float = 300.0) -> None:
         self.recheck_seconds = recheck_seconds
-        # distinct keys (Chinese names repeat a lot) and the reports of each key, swapped
-        # together so that a search never pairs a new matcher with old ids
-        self._state: tuple[NameMatcher, list[list[int]]] = (NameMatcher([]), [])
-        self._signature: tuple[int, int] | None = None
+        self.reconcile_seconds = reconcile_seconds
+        self._table = NameTable.build(())  # replaced whole, never changed in place
+        self._head: FeedHead | None = None  # None: not built yet
+        self._behind = False
         self._checked = 0.0
+        self._reconciled = 0.0
         self._lock = threading.Lock()
 
     def invalidate(self) -> None:
-        """Publication changed here: the next search rebuilds before it answers."""
-        self._checked, self._signature = 0.0, None
+        """Publication changed here: the next search reads the change feed before it
+        answers, and the next background check reconciles the published ids."""
+        self._behind, self._checked, self._reconciled = True, 0.0, -math.inf
 
     def _refresh(self, session: Session) -> None:
-        """Build the index on first use; afterwards re-check publication every few seconds
-        in a background thread while searches go on with the current index (public search
-        runs on the event loop, which a rebuild of 100,000 names must not stall)."""
-        if self._signature is None:
+        """Build the table on first use, and catch up at once after :meth:`invalidate`;
+        otherwise re-check every few seconds in a background thread while searches go on
+        with the current table (public search runs on the event loop, which must not
+        wait for the database's changes to be read)."""
+        if self._head is None or self._behind:
             with self._lock:
-                if self._signature is None:
-                    self._rebuild_if_changed(session)
+                if self._head is None or self._behind:
+                    self._behind = False
+                    self._catch_up(session)
             return
         if time.monotonic() - self._checked < self.recheck_seconds:
             return
@@ -139,31 +182,52 @@ class NameIndex:
         threading.Thread(target=self._recheck, args=(session.get_bind(),), daemon=True,
                          name="name-index-recheck").start()
 
-    def _recheck(self, bind) -> None:
+    def _recheck(self, bind: Engine) -> None:
         try:
             with Session(bind) as session:
-                self._rebuild_if_changed(session)
-        except SQLAlchemyError as error:  # keep serving the current index
+                self._catch_up(session)
+                if time.monotonic() - self._reconciled >= self.reconcile_seconds:
+                    self._reconcile(session)
+        except SQLAlchemyError as error:  # keep serving the current table
             logging.getLogger(__name__).warning("name index re-check failed: %s",
                                                 type(error).__name__)
         finally:
             self._lock.release()
 
-    def _rebuild_if_changed(self, session: Session) -> None:
-        signature = tuple(session.execute(
-            select(func.count(MissingReport.id), func.coalesce(func.max(MissingReport.id), 0))
-            .where(MissingReport.published)).one())
-        if signature != self._signature:
-            by_key: dict[str, list[int]] = {}
-            rows = session.execute(select(
-                MissingReport.id, MissingReport.child_name_zh, MissingReport.child_name_pinyin,
-                MissingReport.child_name).where(MissingReport.published))
-            for report_id, zh, pinyin, name in rows:
-                for key in name_keys(zh, pinyin or name):
-                    by_key.setdefault(key, []).append(report_id)
-            self._state = (NameMatcher(list(by_key)), list(by_key.values()))
-            self._signature = signature
+    def _catch_up(self, session: Session) -> None:
+        """Build the table, or apply the changes the feed shows since the last look."""
+        head = feed_head(session)  # read first: what changes after it is read next time
+        if self._head is None:
+            self._table = NameTable.build(all_published_keys(session))
+            self._reconciled = time.monotonic()
+        elif head != self._head:
+            changed = reports_changed_since(session, self._head, head)
+            if len(changed) >= max(REBUILD_AT, self._table.report_count // 4):
+                self._table = NameTable.build(all_published_keys(session))
+            else:
+                self._table = self._table.with_reports(published_keys(session, changed))
+        self._head = head
         self._checked = time.monotonic()
+
+    def _reconcile(self, session: Session) -> None:
+        """Re-read the reports whose publication differs from the table's."""
+        table = self._table
+        theirs, ours = block_digests(session), table_digests(table.report_ids)
+        differ: list[int] = []
+        for block in sorted(b for b in theirs.keys() | ours.keys()
+                            if theirs.get(b) != ours.get(b)):
+            low, high = block * ID_BLOCK, (block + 1) * ID_BLOCK
+            published = np.fromiter(session.connection().execute(
+                select(MissingReport.id).where(MissingReport.published,
+                                               MissingReport.id >= low,
+                                               MissingReport.id < high)).scalars(),
+                dtype=np.int64)
+            indexed = table.report_ids[np.searchsorted(table.report_ids, low):
+                                       np.searchsorted(table.report_ids, high)]
+            differ += np.setxor1d(published, indexed).tolist()
+        if differ:
+            self._table = table.with_reports(published_keys(session, differ))
+        self._reconciled = time.monotonic()
 
     def search(self, session: Session, query: str, *, limit: int = 20,
                cutoff: float = 75.0) -> list[Hit]:
@@ -171,10 +235,4 @@ class NameIndex:
         if len(key) < 2:
             return []
         self._refresh(session)
-        matcher, ids = self._state
-        best: dict[int, float] = {}
-        for index, score in matcher.match(key, limit=limit, cutoff=cutoff):
-            for report_id in ids[index]:
-                best[report_id] = max(score, best.get(report_id, 0.0))
-        ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
-        return [Hit(report_id, score) for report_id, score in ranked]
+        return self._table.search(key, limit=limit, cutoff=cutoff)
